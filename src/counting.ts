@@ -1,0 +1,41 @@
+import { assertWeakTarget, type WeakTarget } from './internal/holdable.js';
+import { existingRecord } from './internal/record.js';
+import type { Ref } from './ref.js';
+
+/**
+ * How many of this library's Refs (any subclass) and proxies point at `target` and are still
+ * reachable: Python's `weakref.getweakrefcount`. The collections' own bookkeeping is not counted.
+ * A Ref the program dropped may still be counted until the engine collects it.
+ *
+ * @throws TypeError when `target` cannot be held weakly (CPython returns 0 there; we say what is wrong)
+ * @example
+ * ```ts
+ * import { getWeakRefCount, ref, Ref } from 'weakref-ts';
+ * const target = {};
+ * const a = ref(target);
+ * const b = new Ref(target, () => {});
+ * getWeakRefCount(target); // 2
+ * ```
+ */
+export function getWeakRefCount(target: WeakTarget): number {
+  assertWeakTarget(target);
+  return existingRecord(target)?.counted().length ?? 0;
+}
+
+/**
+ * The reachable Refs and proxies of this library that point at `target`, oldest first: Python's
+ * `weakref.getweakrefs`.
+ *
+ * @throws TypeError when `target` cannot be held weakly
+ * @example
+ * ```ts
+ * import { getWeakRefs, ref } from 'weakref-ts';
+ * const target = {};
+ * const r = ref(target);
+ * getWeakRefs(target)[0] === r; // true
+ * ```
+ */
+export function getWeakRefs(target: WeakTarget): Array<Ref<WeakTarget> | object> {
+  assertWeakTarget(target);
+  return existingRecord(target)?.counted() ?? [];
+}

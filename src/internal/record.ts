@@ -1,0 +1,130 @@
+import type { WeakTarget } from './holdable.js';
+import { type Cleanup, register, registerSentinel } from './registry.js';
+
+/** Internal protocol, keyed by symbols that the public entry points never export. */
+export const NOTIFY: unique symbol = Symbol('weakref-ts.notify');
+export const COUNTED: unique symbol = Symbol('weakref-ts.counted');
+
+/**
+ * Something that watches a target: a Ref, a proxy's state, or a Finalizer.
+ * `NOTIFY` runs once after the target died and runs the user callback, if any, catching its errors.
+ * `COUNTED` is what `getWeakRefs` reports for it, or `undefined` for what is not counted (finalizers).
+ */
+export interface Watcher {
+  [NOTIFY](): void;
+  readonly [COUNTED]: object | undefined;
+}
+
+/** How a record holds a watcher: weakly for Refs and proxies, strongly for live finalizers. */
+export interface Holder {
+  deref(): Watcher | undefined;
+}
+
+/** A strong holder that can be emptied, for finalizers: detach() must let `fn` and `args` go. */
+export class StrongHolder implements Holder {
+  #watcher: Watcher | undefined;
+  constructor(watcher: Watcher) {
+    this.#watcher = watcher;
+  }
+  deref(): Watcher | undefined {
+    return this.#watcher;
+  }
+  clear(): void {
+    this.#watcher = undefined;
+  }
+}
+
+const PRUNE_MIN = 32;
+
+/**
+ * Everything the library knows about one target, in a WeakMap keyed by it. It never references the
+ * target, so it cannot keep it alive; it is registered (once) only when a watcher has something to
+ * run, and is then the held value that hears of the target's death.
+ */
+export class TargetRecord implements Cleanup {
+  /** Oldest first; dead holders are pruned in amortized passes. */
+  #holders: Holder[] = [];
+  /** The Ref that `ref(target)` without a callback shares, while it is reachable. */
+  shared: WeakRef<object> | undefined;
+  #registered = false;
+  #pruneAt = PRUNE_MIN;
+  #pruner: Cleanup | undefined;
+  #prunerArmed = false;
+  #quietRounds = 0;
+
+  /** Adds a watcher, newest last. `needsNotice` registers the target if nothing did yet. */
+  attach(target: WeakTarget, holder: Holder, needsNotice: boolean): void {
+    if (needsNotice && !this.#registered) {
+      // Register before pushing: if register threw, the record must stay as it was.
+      register(target, this);
+      this.#registered = true;
+    }
+    this.#holders.push(holder);
+    if (this.#holders.length >= this.#pruneAt) {
+      this.#quietRounds = 0; // new holders may die: watch again
+      this.#prune();
+    }
+  }
+
+  /** The target died: tell every watcher that is still reachable, newest first (CPython's order). */
+  collected(): void {
+    const holders = this.#holders;
+    this.#holders = [];
+    this.shared = undefined;
+    for (let i = holders.length - 1; i >= 0; i--) {
+      holders[i]!.deref()?.[NOTIFY]();
+    }
+  }
+
+  /** The reachable Refs and proxies, oldest first. */
+  counted(): object[] {
+    const out: object[] = [];
+    for (const holder of this.#holders) {
+      const seen = holder.deref()?.[COUNTED];
+      if (seen !== undefined) out.push(seen);
+    }
+    return out;
+  }
+
+  /**
+   * Drops holders whose watcher is gone. Growth alone would leave a million dead holders behind
+   * after a burst of dropped Refs (all of them alive in the job that made them), so a large record
+   * also arms a one-shot sentinel and prunes again after each full collection, until two
+   * collections in a row find nothing to drop (a GC in the middle of the burst finds nothing yet).
+   */
+  #prune(): void {
+    const before = this.#holders.length;
+    this.#holders = this.#holders.filter((holder) => holder.deref() !== undefined);
+    const after = this.#holders.length;
+    this.#pruneAt = Math.max(PRUNE_MIN, after * 2);
+    this.#quietRounds = after === before ? this.#quietRounds + 1 : 0;
+    if (after >= PRUNE_MIN && this.#quietRounds < 2 && !this.#prunerArmed) {
+      this.#prunerArmed = true;
+      this.#pruner ??= {
+        collected: () => {
+          this.#prunerArmed = false;
+          this.#prune();
+        },
+      };
+      registerSentinel(this.#pruner);
+    }
+  }
+}
+
+let records: WeakMap<WeakTarget, TargetRecord> | undefined;
+
+/** The record of `target`, created on first use. `target` must already be checked weakly holdable. */
+export function recordFor(target: WeakTarget): TargetRecord {
+  records ??= new WeakMap();
+  let record = records.get(target);
+  if (record === undefined) {
+    record = new TargetRecord();
+    records.set(target, record);
+  }
+  return record;
+}
+
+/** The record of `target` if it has one; never creates. */
+export function existingRecord(target: WeakTarget): TargetRecord | undefined {
+  return records?.get(target);
+}

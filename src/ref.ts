@@ -1,0 +1,156 @@
+import { describeTarget, inspectCustom } from './internal/describe.js';
+import { assertOptionalFunction, assertWeakTarget, type WeakTarget } from './internal/holdable.js';
+import { COUNTED, NOTIFY, recordFor, type Watcher } from './internal/record.js';
+import { noteCleanup } from './internal/registry.js';
+import { reportUnraisable } from './internal/unraisable.js';
+
+export type { WeakTarget } from './internal/holdable.js';
+
+/**
+ * A weak reference with an optional callback: Python's `weakref.ref`, built on the engine's
+ * `WeakRef` (every `Ref` is a `WeakRef`, so `deref()` is the native one).
+ *
+ * GC semantics: `deref()` returns the target until the engine collects it, then `undefined` for
+ * ever. The engine keeps a target alive at least until the end of the job that created the Ref or
+ * last dereferenced it. The callback runs once, in a later task, after the target was collected,
+ * with this (now dead) Ref as argument, and only if the Ref itself is still reachable then: a dropped
+ * Ref keeps neither itself nor its callback alive. Several Refs with callbacks on one target are
+ * called back newest first. Errors thrown by the callback go to the unraisable hook.
+ *
+ * `new Ref(...)` always makes a new Ref; {@link ref} shares one Ref per target when there is no
+ * callback. Subclasses may add fields and methods.
+ *
+ * @typeParam T the target's type: an object, a function or a non-registered symbol
+ * @throws TypeError when `target` cannot be held weakly (`cannot create weak reference to 'number' value`)
+ *   or `callback` is neither a function nor `undefined`
+ * @example
+ * ```ts
+ * import { Ref } from 'weakref-ts';
+ * class Worker { constructor(readonly name: string) {} }
+ * let worker: Worker | undefined = new Worker('Alice');
+ * const r = new Ref(worker, (dead) => console.log(String(dead))); // later prints "<Ref dead>"
+ * r.deref()?.name; // 'Alice'
+ * String(r);       // '<Ref to Worker>'
+ * worker = undefined;
+ * ```
+ */
+export class Ref<T extends WeakTarget> extends WeakRef<T> implements Watcher {
+  #callback: ((ref: Ref<T>) => void) | undefined;
+
+  constructor(target: T, callback?: (ref: Ref<T>) => void) {
+    assertWeakTarget(target);
+    assertOptionalFunction(callback, 'create a Ref');
+    super(target);
+    this.#callback = callback;
+    // The record holds this Ref weakly: dropping the Ref must let it, and its callback, be collected.
+    recordFor(target).attach(target, new WeakRef<Watcher>(this), callback !== undefined);
+  }
+
+  /**
+   * The callback given at construction (Python's `__callback__`); `undefined` if there was none or
+   * once it has run.
+   */
+  get callback(): ((ref: Ref<T>) => void) | undefined {
+    return this.#callback;
+  }
+
+  /** @internal Runs the callback once, after the target died. */
+  [NOTIFY](): void {
+    const callback = this.#callback;
+    if (callback === undefined) return;
+    this.#callback = undefined;
+    noteCleanup();
+    try {
+      callback(this);
+    } catch (error) {
+      reportUnraisable({ error, kind: 'callback', source: this }, this.toString());
+    }
+  }
+
+  /** @internal What getWeakRefs reports. */
+  get [COUNTED](): object {
+    return this;
+  }
+
+  /**
+   * `<Ref to Worker>` while the target lives, `<Ref dead>` after; subclasses print their own class
+   * name (`<KeyedRef to Worker>`).
+   */
+  override toString(): string {
+    const target = this.deref();
+    const name = this.constructor.name || 'Ref';
+    return target === undefined ? `<${name} dead>` : `<${name} to ${describeTarget(target)}>`;
+  }
+
+  /** @internal Node's util.inspect prints the same text as String(). */
+  [inspectCustom](): string {
+    return this.toString();
+  }
+
+  /** True for a Ref or any subclass instance (a brand check, not `instanceof`). */
+  static isRef(value: unknown): value is Ref<WeakTarget> {
+    return typeof value === 'object' && value !== null && #callback in value;
+  }
+}
+
+/**
+ * Python's `weakref.ref(target, callback)`. Without a callback it returns the one Ref that all
+ * callers share for this target, for as long as that Ref is reachable (`ref(o) === ref(o)`), so
+ * asking twice costs nothing. With a callback it always returns a new {@link Ref}.
+ *
+ * @throws TypeError when `target` cannot be held weakly, or `callback` is not a function
+ * @example
+ * ```ts
+ * import { ref } from 'weakref-ts';
+ * const node = { name: 'root' };
+ * ref(node) === ref(node); // true: one shared Ref per target
+ * ref(node, () => {}) === ref(node); // false: a callback always makes a new one
+ * ```
+ */
+export function ref<T extends WeakTarget>(target: T, callback?: (ref: Ref<T>) => void): Ref<T> {
+  if (callback !== undefined) return new Ref(target, callback);
+  assertWeakTarget(target);
+  const record = recordFor(target);
+  const shared = record.shared?.deref();
+  if (shared !== undefined) return shared as Ref<T>;
+  const created = new Ref(target);
+  record.shared = new WeakRef(created);
+  return created;
+}
+
+/**
+ * True for a {@link Ref} or an instance of any of its subclasses ({@link KeyedRef}, `WeakMethod`).
+ * @example
+ * ```ts
+ * import { isRef, ref } from 'weakref-ts';
+ * isRef(ref({})); // true
+ * isRef(new WeakRef({})); // false: a native WeakRef is not one of ours
+ * ```
+ */
+export function isRef(value: unknown): value is Ref<WeakTarget> {
+  return Ref.isRef(value);
+}
+
+/**
+ * A {@link Ref} that also carries a key: Python's `weakref.KeyedRef`. `WeakValueMap.valueRefs()`
+ * returns these, with the entry's key, so a callback can tell which entry it was about.
+ *
+ * @typeParam K the key's type; the key is held strongly
+ * @example
+ * ```ts
+ * import { KeyedRef } from 'weakref-ts';
+ * const value = { id: 7 };
+ * const r = new KeyedRef(value, undefined, 'seven');
+ * r.key;     // 'seven'
+ * r.deref(); // value
+ * ```
+ */
+export class KeyedRef<T extends WeakTarget, K> extends Ref<T> {
+  /** The key given at construction. */
+  readonly key: K;
+
+  constructor(target: T, callback: ((ref: KeyedRef<T, K>) => void) | undefined, key: K) {
+    super(target, callback as ((ref: Ref<T>) => void) | undefined);
+    this.key = key;
+  }
+}
