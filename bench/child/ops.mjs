@@ -1,0 +1,97 @@
+// One measurement suite = one process: every implementation of one category, at one N, in one mode
+// (bulk = each operation over all N keys in one synchronous job; chunked = 1,000 operations per job
+// with setImmediate between). 1 warm-up + the median of `reps`, implementation order rotated.
+import { performance } from 'node:perf_hooks';
+import { CATEGORIES, OVERHEAD, compile, loadCategory, makeData } from '../lib/impls.mjs';
+import { immediate, median, parseArgs, report, requireGc, rotate } from '../lib/util.mjs';
+
+const args = parseArgs(process.argv.slice(2));
+const cat = args.cat;
+const n = Number(args.n);
+const mode = args.mode;
+const reps = Number(args.reps ?? 5);
+const warmup = Number(args.warmup ?? 1);
+const CHUNK = 1000;
+const gc = requireGc();
+
+const loaded = await loadCategory(cat);
+const impls = [{ def: OVERHEAD, C: Object, ops: compile(OVERHEAD, Object) }, ...loaded.filter((x) => x.ops)];
+const data = makeData(cat, n);
+const category = CATEGORIES[cat];
+
+/** Runs one operation over all N keys; returns [ms spent inside jobs, count the loop returned]. */
+async function runOp(ops, op, m) {
+  const { K, V, V2 } = data;
+  const fn = op === 'set' || op === 'overwrite' ? ops.set : op === 'get' ? ops.get : op === 'has' ? ops.has : ops.del;
+  const values = op === 'overwrite' ? V2 : V;
+  if (op === 'iterate') {
+    if (mode === 'bulk') {
+      const t0 = performance.now();
+      const c = ops.iterBulk(m);
+      return [performance.now() - t0, c];
+    }
+    let ms = 0;
+    let c = 0;
+    const it = ops.iterOpen(m);
+    for (;;) {
+      const t0 = performance.now();
+      const got = ops.iterStep(it, CHUNK);
+      ms += performance.now() - t0;
+      if (got < 0) {
+        c += -1 - got;
+        break;
+      }
+      c += got;
+      await immediate();
+    }
+    return [ms, c];
+  }
+  if (mode === 'bulk') {
+    const t0 = performance.now();
+    const c = fn(m, K, values, 0, n);
+    return [performance.now() - t0, c];
+  }
+  let ms = 0;
+  let c = 0;
+  for (let lo = 0; lo < n; lo += CHUNK) {
+    const hi = Math.min(n, lo + CHUNK);
+    const t0 = performance.now();
+    c += fn(m, K, values, lo, hi);
+    ms += performance.now() - t0;
+    await immediate();
+  }
+  return [ms, c];
+}
+
+const samples = new Map(impls.map((x) => [x.def.id, Object.fromEntries(category.ops.map((op) => [op, []]))]));
+const counts = new Map(impls.map((x) => [x.def.id, {}]));
+for (let rep = 0; rep < warmup + reps; rep++) {
+  for (const impl of rotate(impls, rep)) {
+    let m = impl.ops.create();
+    for (const op of category.ops) {
+      if (impl.def.skip?.includes(op)) continue;
+      await immediate(); // every operation starts a job of its own
+      const [ms, c] = await runOp(impl.ops, op, m);
+      if (rep >= warmup) samples.get(impl.def.id)[op].push((ms * 1e6) / n);
+      counts.get(impl.def.id)[op] = c;
+    }
+    m = undefined;
+    // Untimed: let this implementation's garbage and finalization callbacks go before the next one.
+    await immediate();
+    gc();
+    await immediate();
+    await immediate();
+  }
+}
+
+const results = {};
+for (const { def } of impls) {
+  const ops = {};
+  for (const op of category.ops) {
+    const s = samples.get(def.id)[op];
+    if (s.length) ops[op] = { median: median(s), samples: s.map((x) => Math.round(x * 10) / 10) };
+  }
+  results[def.id] = { kind: def.kind, note: def.note, flags: def.flags, skip: def.skip, ops, counts: counts.get(def.id) };
+}
+const missing = loaded.filter((x) => !x.ops).map((x) => x.def.id);
+report({ suite: 'ops', cat, n, mode, reps, warmup, chunk: CHUNK, results, missing });
