@@ -1,0 +1,79 @@
+// Reference creation: ours (ref, Ref, ref with a callback, finalize) against the native building
+// blocks that give the same guarantee. Fresh targets for every repetition of every row (a target
+// that already has a record would flatter us), 1 warm-up + the median of `reps`, order rotated.
+import { performance } from 'node:perf_hooks';
+import { immediate, median, parseArgs, report, requireGc, rotate } from '../lib/util.mjs';
+
+const args = parseArgs(process.argv.slice(2));
+const n = Number(args.n);
+const mode = args.mode;
+const reps = Number(args.reps ?? 5);
+const warmup = Number(args.warmup ?? 1);
+const CHUNK = 1000;
+const gc = requireGc();
+const lib = await import('weakref-ts');
+
+// against: the native row whose ratio the target is about.
+export const REF_ROWS = [
+  { id: '(loop overhead)', kind: 'overhead', expr: 'o' },
+  { id: 'new WeakRef(o)', kind: 'native', expr: 'new WeakRef(o)' },
+  { id: 'ref(o)', kind: 'ours', expr: 'L.ref(o)', needs: 'ref', against: 'new WeakRef(o)', target: 1.2 },
+  { id: 'new Ref(o)', kind: 'ours', expr: 'new L.Ref(o)', needs: 'Ref', against: 'new WeakRef(o)' },
+  { id: 'WeakRef + register(o, ref)', kind: 'native', expr: '(r = new WeakRef(o), fr.register(o, r), r)' },
+  { id: 'WeakRef + register(o, ref, ref)', kind: 'native', expr: '(r = new WeakRef(o), fr.register(o, r, r), r)' },
+  { id: 'ref(o, cb)', kind: 'ours', expr: 'L.ref(o, cb)', needs: 'ref', against: 'WeakRef + register(o, ref)', target: 1.2 },
+  { id: 'register(o, held)', kind: 'native', expr: '(fr.register(o, held), held)' },
+  { id: 'finalize(o, fn)', kind: 'ours', expr: 'L.finalize(o, cb)', needs: 'finalize', against: 'register(o, held)' },
+];
+
+function compileRow(row) {
+  const src = `'use strict';
+    const fr = new FinalizationRegistry(() => {});
+    const cb = () => {};
+    const held = {};
+    return function run(O, R, lo, hi) { let r; for (let i = lo; i < hi; i++) { const o = O[i]; R[i] = ${row.expr}; } return hi - lo; };`;
+  return new Function('L', src)(lib);
+}
+
+const rows = REF_ROWS.filter((row) => row.needs === undefined || typeof lib[row.needs] === 'function').map((row) => ({
+  row,
+  run: compileRow(row),
+}));
+const samples = new Map(rows.map((x) => [x.row.id, []]));
+
+for (let rep = 0; rep < warmup + reps; rep++) {
+  for (const { row, run } of rotate(rows, rep)) {
+    let O = new Array(n);
+    for (let i = 0; i < n; i++) O[i] = { i };
+    let R = new Array(n).fill(undefined);
+    await immediate();
+    let ms = 0;
+    if (mode === 'bulk') {
+      const t0 = performance.now();
+      run(O, R, 0, n);
+      ms = performance.now() - t0;
+    } else {
+      for (let lo = 0; lo < n; lo += CHUNK) {
+        const t0 = performance.now();
+        run(O, R, lo, Math.min(n, lo + CHUNK));
+        ms += performance.now() - t0;
+        await immediate();
+      }
+    }
+    if (rep >= warmup) samples.get(row.id).push((ms * 1e6) / n);
+    O = R = undefined;
+    // Untimed: targets die, callbacks (ours and native) run, before the next row.
+    await immediate();
+    gc();
+    await immediate();
+    await immediate();
+  }
+}
+
+const results = {};
+for (const { row } of rows) {
+  const s = samples.get(row.id);
+  results[row.id] = { kind: row.kind, against: row.against, target: row.target, median: median(s), samples: s.map((x) => Math.round(x * 10) / 10) };
+}
+const missing = REF_ROWS.filter((row) => row.needs !== undefined && typeof lib[row.needs] !== 'function').map((r) => r.id);
+report({ suite: 'refs', n, mode, reps, warmup, chunk: CHUNK, results, missing });

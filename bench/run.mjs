@@ -1,0 +1,139 @@
+// `npm run bench [-- --quick | --smoke] [--only ops,refs,memory,mass,churn,correct] [--no-write]`
+//
+// Runs every measurement suite in a fresh child process of its own (sequentially: the machine has
+// 2 cores), prints a markdown report and writes bench/results/latest.{json,md}.
+import { spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CATEGORIES } from './lib/impls.mjs';
+import { RESULT_MARK, parseArgs } from './lib/util.mjs';
+import { evaluateTargets, renderMarkdown } from './lib/render.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const args = parseArgs(process.argv.slice(2));
+const level = args.smoke ? 'smoke' : args.quick ? 'quick' : 'full';
+const CONFIG = {
+  full: { ns: [100_000, 1_000_000], reps: 5, warmup: 1, memN: 1_000_000, massN: 1_000_000, churnN: 1_000_000, correctN: 200 },
+  quick: { ns: [100_000], reps: 3, warmup: 1, memN: 200_000, massN: 200_000, churnN: 200_000, correctN: 100 },
+  smoke: { ns: [2_000], reps: 1, warmup: 0, memN: 2_000, massN: 2_000, churnN: 2_000, correctN: 20 },
+}[level];
+const MODES = ['bulk', 'chunked'];
+const SUITES = ['ops', 'refs', 'memory', 'mass', 'churn', 'correct'];
+const only = typeof args.only === 'string' ? args.only.split(',') : SUITES;
+const write = !args['no-write'] && level !== 'smoke';
+const outDir = typeof args.out === 'string' ? args.out : join(here, 'results');
+
+/** Runs one child to completion and returns the JSON object it reported (or an error record). */
+function child(script, childArgs) {
+  return new Promise((resolve) => {
+    const argv = ['--expose-gc', join(here, 'child', script), ...childArgs.map(String)];
+    const proc = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.stdout.on('data', (d) => (out += d));
+    proc.stderr.on('data', (d) => (err += d));
+    proc.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith(RESULT_MARK));
+      if (code === 0 && line) resolve(JSON.parse(line.slice(RESULT_MARK.length)));
+      else resolve({ error: `exit ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}`, script, args: childArgs });
+    });
+  });
+}
+
+function progress(text) {
+  process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${text}\n`);
+}
+
+const started = Date.now();
+const loadStart = os.loadavg();
+const result = {
+  level,
+  command: `npm run bench${level === 'full' ? '' : ` -- --${level}`}${args.only ? ` --only ${args.only}` : ''}`,
+  date: new Date().toISOString(),
+  machine: {
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    loadavgStart: loadStart.map((x) => Math.round(x * 100) / 100),
+  },
+  node: process.version,
+  v8: process.versions.v8,
+  config: { ...CONFIG, modes: MODES, chunk: 1000 },
+  ops: [],
+  refs: [],
+  memory: [],
+  mass: [],
+  churn: [],
+  correct: [],
+};
+
+if (only.includes('ops')) {
+  for (const n of CONFIG.ns) {
+    for (const cat of Object.keys(CATEGORIES)) {
+      for (const mode of MODES) {
+        progress(`ops ${cat} N=${n} ${mode}`);
+        result.ops.push(await child('ops.mjs', ['--cat', cat, '--n', n, '--mode', mode, '--reps', CONFIG.reps, '--warmup', CONFIG.warmup]));
+      }
+    }
+  }
+}
+if (only.includes('refs')) {
+  for (const n of CONFIG.ns) {
+    for (const mode of MODES) {
+      progress(`refs N=${n} ${mode}`);
+      result.refs.push(await child('refs.mjs', ['--n', n, '--mode', mode, '--reps', CONFIG.reps, '--warmup', CONFIG.warmup]));
+    }
+  }
+}
+if (only.includes('memory')) {
+  for (const [cat, { impls }] of Object.entries(CATEGORIES)) {
+    for (const def of impls) {
+      progress(`memory ${cat} ${def.id} N=${CONFIG.memN}`);
+      result.memory.push(await child('memory.mjs', ['--cat', cat, '--impl', def.id, '--n', CONFIG.memN]));
+    }
+  }
+}
+if (only.includes('mass')) {
+  for (const [cat, { impls }] of Object.entries(CATEGORIES)) {
+    for (const def of impls) {
+      if (def.kind === 'native') continue; // strong or not iterable: nothing to count
+      const methods = def.kind === 'ours' ? ['collect', 'gc'] : ['gc'];
+      for (const method of methods) {
+        progress(`mass ${cat} ${def.id} ${method} N=${CONFIG.massN}`);
+        result.mass.push(await child('mass.mjs', ['--cat', cat, '--impl', def.id, '--n', CONFIG.massN, '--method', method]));
+      }
+    }
+  }
+}
+if (only.includes('churn')) {
+  for (const row of ['ref(target, cb)', 'new Ref(target, cb)', 'ref(target)', 'new WeakRef(target)', 'WeakRef + register(target, ref)']) {
+    progress(`churn ${row} N=${CONFIG.churnN}`);
+    result.churn.push(await child('churn.mjs', ['--row', row, '--n', CONFIG.churnN]));
+  }
+}
+if (only.includes('correct')) {
+  for (const cat of Object.keys(CATEGORIES)) {
+    progress(`correctness ${cat}`);
+    result.correct.push(await child('correct.mjs', ['--cat', cat, '--n', CONFIG.correctN]));
+  }
+}
+
+result.seconds = Math.round((Date.now() - started) / 1000);
+result.machine.loadavgEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
+result.targets = evaluateTargets(result);
+const md = renderMarkdown(result);
+process.stdout.write(md);
+if (write) {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(result, null, 1)}\n`);
+  writeFileSync(join(outDir, 'latest.md'), md);
+  progress(`wrote ${join(outDir, 'latest.json')} and latest.md`);
+}
+const errors = [...result.ops, ...result.refs, ...result.memory, ...result.mass, ...result.churn, ...result.correct].filter((r) => r.error);
+if (errors.length) {
+  for (const e of errors) progress(`FAILED ${e.script} ${e.args.join(' ')}: ${e.error}`);
+  process.exitCode = 1;
+}
