@@ -3,7 +3,7 @@
 // Runs every measurement suite in a fresh child process of its own (sequentially: the machine has
 // 2 cores), prints a markdown report and writes bench/results/latest.{json,md}.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ const args = parseArgs(process.argv.slice(2));
 const level = args.smoke ? 'smoke' : args.quick ? 'quick' : 'full';
 const CONFIG = {
   full: { ns: [100_000, 1_000_000], reps: 5, warmup: 1, memN: 1_000_000, massN: 1_000_000, churnN: 1_000_000, correctN: 200 },
-  quick: { ns: [100_000], reps: 3, warmup: 1, memN: 200_000, massN: 200_000, churnN: 200_000, correctN: 100 },
+  quick: { ns: [100_000], reps: 3, warmup: 1, memN: 100_000, massN: 100_000, churnN: 100_000, correctN: 100 },
   smoke: { ns: [2_000], reps: 1, warmup: 0, memN: 2_000, massN: 2_000, churnN: 2_000, correctN: 20 },
 }[level];
 const MODES = ['bulk', 'chunked'];
@@ -24,6 +24,14 @@ const SUITES = ['ops', 'refs', 'memory', 'mass', 'churn', 'correct'];
 const only = typeof args.only === 'string' ? args.only.split(',') : SUITES;
 const write = !args['no-write'] && level !== 'smoke';
 const outDir = typeof args.out === 'string' ? args.out : join(here, 'results');
+
+if (typeof args.render === 'string') {
+  // Re-renders a saved run (e.g. the partial file of an interrupted full run) without measuring.
+  const saved = JSON.parse(readFileSync(args.render, 'utf8'));
+  saved.targets = evaluateTargets(saved);
+  process.stdout.write(renderMarkdown(saved));
+  process.exit(0);
+}
 
 /** Runs one child to completion and returns the JSON object it reported (or an error record). */
 function child(script, childArgs) {
@@ -43,6 +51,11 @@ function child(script, childArgs) {
 }
 
 function progress(text) {
+  // Everything measured so far, so that an interrupted run still leaves its numbers behind.
+  if (write) {
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(join(outDir, `${level}.tmp.json`), JSON.stringify(result));
+  }
   process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${text}\n`);
 }
 
