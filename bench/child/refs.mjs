@@ -23,6 +23,13 @@ export const REF_ROWS = [
   { id: 'WeakRef + register(o, ref, ref)', kind: 'native', expr: '(r = new WeakRef(o), fr.register(o, r, r), r)' },
   { id: 'ref(o, cb)', kind: 'ours', expr: 'L.ref(o, cb)', needs: 'ref', against: 'WeakRef + register(o, ref)', target: 1.2 },
   { id: 'register(o, held)', kind: 'native', expr: '(fr.register(o, held), held)' },
+  // Floors: the least any design meeting API.md can do with V8's primitives, written inline.
+  // ref(o) must return one shared Ref per target: a per-target lookup and store on top of WeakRef.
+  { id: 'floor: WeakRef + WeakMap get/set', kind: 'floor', against: 'new WeakRef(o)', expr: '((r = wm.get(o)) !== undefined ? r : (r = new WeakRef(o), wm.set(o, r), r))' },
+  // ref(o, cb) must not let dropped Refs pile up registrations on a live target (churn) and must
+  // call back newest first: one registration per target, and a weak holder per Ref in its list.
+  { id: 'floor: WeakRef + weak holder + per-target list + register', kind: 'floor', against: 'WeakRef + register(o, ref)',
+    expr: '(r = new WeakRef(o), (l = wm.get(o)) === undefined ? (wm.set(o, [new WeakRef(r)]), fr.register(o, held)) : l.push(new WeakRef(r)), r)' },
   { id: 'finalize(o, fn)', kind: 'ours', expr: 'L.finalize(o, cb)', needs: 'finalize', against: 'register(o, held)' },
 ];
 
@@ -31,7 +38,8 @@ function compileRow(row) {
     const fr = new FinalizationRegistry(() => {});
     const cb = () => {};
     const held = {};
-    return function run(O, R, lo, hi) { let r; for (let i = lo; i < hi; i++) { const o = O[i]; R[i] = ${row.expr}; } return hi - lo; };`;
+    const wm = new WeakMap();
+    return function run(O, R, lo, hi) { let r, l; for (let i = lo; i < hi; i++) { const o = O[i]; R[i] = ${row.expr}; } return hi - lo; };`;
   return new Function('L', src)(lib);
 }
 
