@@ -1,3 +1,6 @@
+/// <reference lib="es2023.collection" preserve="true" />
+// Symbols as weak targets are typed in this lib; the reference travels into our .d.ts so that a
+// project compiled against plain ES2022 can still type-check against us.
 import { describeTarget, inspectCustom } from './internal/describe.js';
 import { assertOptionalFunction, assertWeakTarget, type WeakTarget } from './internal/holdable.js';
 import { COUNTED, NOTIFY, recordFor, type Watcher } from './internal/record.js';
