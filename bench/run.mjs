@@ -139,11 +139,12 @@ result.machine.loadavgEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
 result.targets = evaluateTargets(result);
 const md = renderMarkdown(result);
 process.stdout.write(md);
+const name = level === 'full' && !args.only ? 'latest' : level;
 if (write) {
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'latest.json'), `${JSON.stringify(result, null, 1)}\n`);
-  writeFileSync(join(outDir, 'latest.md'), md);
-  progress(`wrote ${join(outDir, 'latest.json')} and latest.md`);
+  writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(result, null, 1)}\n`);
+  writeFileSync(join(outDir, `${name}.md`), md);
+  progress(`wrote ${join(outDir, name)}.json and .md`);
 }
 const errors = [...result.ops, ...result.refs, ...result.memory, ...result.mass, ...result.churn, ...result.correct].filter((r) => r.error);
 if (errors.length) {
