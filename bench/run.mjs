@@ -19,18 +19,40 @@ const CONFIG = {
   quick: { ns: [100_000], reps: 3, warmup: 1, memN: 100_000, massN: 100_000, churnN: 100_000, correctN: 100 },
   smoke: { ns: [2_000], reps: 1, warmup: 0, memN: 2_000, massN: 2_000, churnN: 2_000, correctN: 20 },
 }[level];
-const MODES = ['bulk', 'chunked'];
+// Parts of the method, for a run split over several commands (merged again with --render a,b).
+if (typeof args.ns === 'string') CONFIG.ns = args.ns.split(',').map(Number);
+if (typeof args.reps === 'string') CONFIG.reps = Number(args.reps);
+if (typeof args.warmup === 'string') CONFIG.warmup = Number(args.warmup);
+const MODES = typeof args.modes === 'string' ? args.modes.split(',') : ['bulk', 'chunked'];
+const CATS = typeof args.cats === 'string' ? args.cats.split(',') : Object.keys(CATEGORIES);
 const SUITES = ['ops', 'refs', 'memory', 'mass', 'churn', 'correct'];
 const only = typeof args.only === 'string' ? args.only.split(',') : SUITES;
 const write = !args['no-write'] && level !== 'smoke';
 const outDir = typeof args.out === 'string' ? args.out : join(here, 'results');
 
 if (typeof args.render === 'string') {
-  // Re-renders a saved run (e.g. the partial file of an interrupted full run) without measuring.
-  const saved = JSON.parse(readFileSync(args.render, 'utf8'));
-  saved.targets = evaluateTargets(saved);
-  process.stdout.write(renderMarkdown(saved));
+  // Re-renders saved runs without measuring: one file (e.g. the partial file of an interrupted run),
+  // or several comma-separated runs of parts of the full method (--ns/--cats/--modes/--only) merged.
+  const runs = args.render.split(',').map((file) => JSON.parse(readFileSync(file, 'utf8')));
+  const merged = runs.length === 1 ? runs[0] : mergeRuns(runs);
+  merged.targets = evaluateTargets(merged);
+  const md = renderMarkdown(merged);
+  process.stdout.write(md);
+  if (typeof args.name === 'string') {
+    writeFileSync(join(outDir, `${args.name}.json`), `${JSON.stringify(merged, null, 1)}\n`);
+    writeFileSync(join(outDir, `${args.name}.md`), md);
+  }
   process.exit(0);
+}
+
+function mergeRuns(runs) {
+  const [first] = runs;
+  const out = { ...first, command: runs.map((r) => r.command).join(' && '), seconds: runs.reduce((t, r) => t + (r.seconds ?? 0), 0) };
+  out.config = { ...first.config, ns: [...new Set(runs.flatMap((r) => r.config.ns))].sort((a, b) => a - b), modes: [...new Set(runs.flatMap((r) => r.config.modes))] };
+  out.machine = { ...first.machine, loadavgEnd: runs.at(-1).machine.loadavgEnd };
+  for (const key of ['ops', 'refs', 'memory', 'mass', 'churn', 'correct']) out[key] = runs.flatMap((r) => r[key] ?? []);
+  out.parts = runs.map((r) => ({ command: r.command, date: r.date, seconds: r.seconds, loadavgStart: r.machine.loadavgStart, loadavgEnd: r.machine.loadavgEnd }));
+  return out;
 }
 
 /** Runs one child to completion and returns the JSON object it reported (or an error record). */
@@ -63,7 +85,7 @@ const started = Date.now();
 const loadStart = os.loadavg();
 const result = {
   level,
-  command: `npm run bench${level === 'full' ? '' : ` -- --${level}`}${args.only ? ` --only ${args.only}` : ''}`,
+  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
   date: new Date().toISOString(),
   machine: {
     cpu: os.cpus()[0]?.model,
@@ -85,7 +107,7 @@ const result = {
 
 if (only.includes('ops')) {
   for (const n of CONFIG.ns) {
-    for (const cat of Object.keys(CATEGORIES)) {
+    for (const cat of CATS) {
       for (const mode of MODES) {
         progress(`ops ${cat} N=${n} ${mode}`);
         result.ops.push(await child('ops.mjs', ['--cat', cat, '--n', n, '--mode', mode, '--reps', CONFIG.reps, '--warmup', CONFIG.warmup]));
@@ -139,7 +161,8 @@ result.machine.loadavgEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
 result.targets = evaluateTargets(result);
 const md = renderMarkdown(result);
 process.stdout.write(md);
-const name = level === 'full' && !args.only ? 'latest' : level;
+const partial = ['only', 'ns', 'cats', 'modes', 'reps', 'warmup'].some((k) => args[k] !== undefined);
+const name = typeof args.name === 'string' ? args.name : level === 'full' && !partial ? 'latest' : level;
 if (write) {
   mkdirSync(outDir, { recursive: true });
   writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(result, null, 1)}\n`);

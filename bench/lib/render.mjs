@@ -98,7 +98,7 @@ function opsTables(result) {
         if (failed) lines.push(`### ${title}, N = ${fmtN(n)}\n\nFAILED: ${failed.error}\n`);
         continue;
       }
-      lines.push(`### ${title}, N = ${fmtN(n)} — ns/op, bulk / chunked`, '');
+      lines.push(`### ${title}, N = ${fmtN(n)} — ns/op, ${result.config.modes.join(" / ")}`, '');
       lines.push(`| implementation | ${ops.map((op) => OP_LABEL[op] ?? op).join(' | ')} |`);
       lines.push(`|---|${ops.map(() => '---:').join('|')}|`);
       for (const id of Object.keys(suites[0].results)) {
