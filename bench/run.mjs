@@ -126,6 +126,7 @@ if (only.includes('refs')) {
 if (only.includes('memory')) {
   for (const [cat, { impls }] of Object.entries(CATEGORIES)) {
     for (const def of impls) {
+      if (def.kind === 'floor') continue;
       progress(`memory ${cat} ${def.id} N=${CONFIG.memN}`);
       result.memory.push(await child('memory.mjs', ['--cat', cat, '--impl', def.id, '--n', CONFIG.memN]));
     }
@@ -134,7 +135,7 @@ if (only.includes('memory')) {
 if (only.includes('mass')) {
   for (const [cat, { impls }] of Object.entries(CATEGORIES)) {
     for (const def of impls) {
-      if (def.kind === 'native') continue; // strong or not iterable: nothing to count
+      if (def.kind === 'native' || def.kind === 'floor') continue; // strong, not iterable, or a variant
       const methods = def.kind === 'ours' ? ['collect', 'gc'] : ['gc'];
       for (const method of methods) {
         progress(`mass ${cat} ${def.id} ${method} N=${CONFIG.massN}`);

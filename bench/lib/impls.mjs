@@ -49,6 +49,7 @@ export const CATEGORIES = {
       { id: 'Map', kind: 'native', note: 'strong values', load: async () => Map, ...MAP_OPS },
       { id: 'naive', kind: 'naive', note: 'Map<K,WeakRef> + FR', load: async () => NaiveWeakValueMap, ...MAP_OPS },
       { id: 'weakref-ts', kind: 'ours', load: () => ours('WeakValueMap'), ...MAP_OPS },
+      { id: 'naive, ordered', kind: 'floor', note: 'naive + API order rule: deref the old value on set', load: async () => NaiveWeakValueMap, ...MAP_OPS, create: 'new C(true)' },
       { id: 'weakref', kind: 'peer', load: async () => (await peer.weakref()).WeakValueMap, ...MAP_OPS },
       { id: '@cspell/strong-weak-map', kind: 'peer', load: async () => (await peer.cspell()).StrongWeakMap, ...MAP_OPS },
       { id: 'frail-map', kind: 'peer', load: async () => (await peer.frail()).FrailMap, ...MAP_OPS,

@@ -5,6 +5,15 @@
 /** WeakValueMap: Map<K, WeakRef<V>> + a registry that deletes the key only if its entry is dead. */
 export class NaiveWeakValueMap {
   #map = new Map();
+  /**
+   * `new NaiveWeakValueMap(true)`: also follows API.md's order rule (setting a key whose value died
+   * is an insertion: the entry goes last), which costs a deref of the old value on every set. A
+   * floor row, not the naive baseline of the targets.
+   */
+  #ordered;
+  constructor(ordered = false) {
+    this.#ordered = ordered;
+  }
   #registry = new FinalizationRegistry((key) => {
     const current = this.#map.get(key);
     if (current !== undefined && current.deref() === undefined) this.#map.delete(key);
@@ -14,6 +23,10 @@ export class NaiveWeakValueMap {
     return this.#map.size;
   }
   set(key, value) {
+    if (this.#ordered) {
+      const old = this.#map.get(key);
+      if (old !== undefined && old.deref() === undefined) this.#map.delete(key);
+    }
     this.#map.set(key, new WeakRef(value));
     this.#registry.register(value, key);
     return this;

@@ -92,13 +92,12 @@ function opsTables(result) {
   const lines = [];
   for (const [cat, { title, ops }] of Object.entries(CATEGORIES)) {
     for (const n of result.config.ns) {
-      const suites = result.config.modes.map((mode) => opsSuite(result, cat, n, mode));
-      if (suites.some((s) => !s)) {
-        const failed = result.ops.find((s) => s.error && s.args.includes(cat) && s.args.includes(n));
-        if (failed) lines.push(`### ${title}, N = ${fmtN(n)}\n\nFAILED: ${failed.error}\n`);
-        continue;
-      }
-      lines.push(`### ${title}, N = ${fmtN(n)} — ns/op, ${result.config.modes.join(" / ")}`, '');
+      const modes = result.config.modes.filter((mode) => opsSuite(result, cat, n, mode));
+      const suites = modes.map((mode) => opsSuite(result, cat, n, mode));
+      const failed = result.ops.find((s) => s.error && s.args.includes(cat) && s.args.includes(n));
+      if (failed) lines.push(`### ${title}, N = ${fmtN(n)}\n\nFAILED: ${failed.error}\n`);
+      if (!suites.length) continue;
+      lines.push(`### ${title}, N = ${fmtN(n)} — ns/op, ${modes.join(' / ')}`, '');
       lines.push(`| implementation | ${ops.map((op) => OP_LABEL[op] ?? op).join(' | ')} |`);
       lines.push(`|---|${ops.map(() => '---:').join('|')}|`);
       for (const id of Object.keys(suites[0].results)) {
