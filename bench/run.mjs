@@ -85,7 +85,9 @@ const started = Date.now();
 const loadStart = os.loadavg();
 const result = {
   level,
-  command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`,
+  command: process.env.npm_lifecycle_event === 'bench'
+    ? `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`
+    : `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
   date: new Date().toISOString(),
   machine: {
     cpu: os.cpus()[0]?.model,
