@@ -76,7 +76,7 @@ function progress(text) {
   // Everything measured so far, so that an interrupted run still leaves its numbers behind.
   if (write) {
     mkdirSync(outDir, { recursive: true });
-    writeFileSync(join(outDir, `${level}.tmp.json`), JSON.stringify(result));
+    writeFileSync(join(outDir, `${typeof args.name === "string" ? args.name : level}.tmp.json`), JSON.stringify(result));
   }
   process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${text}\n`);
 }
