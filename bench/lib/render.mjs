@@ -97,7 +97,8 @@ function opsTables(result) {
       const failed = result.ops.find((s) => s.error && s.args.includes(cat) && s.args.includes(n));
       if (failed) lines.push(`### ${title}, N = ${fmtN(n)}\n\nFAILED: ${failed.error}\n`);
       if (!suites.length) continue;
-      lines.push(`### ${title}, N = ${fmtN(n)} — ns/op, ${modes.join(' / ')}`, '');
+      const reps = [...new Set(suites.map((x) => `${x.warmup} warm-up + median of ${x.reps}`))].join(', ');
+      lines.push(`### ${title}, N = ${fmtN(n)} — ns/op, ${modes.join(' / ')} (${reps})`, '');
       lines.push(`| implementation | ${ops.map((op) => OP_LABEL[op] ?? op).join(' | ')} |`);
       lines.push(`|---|${ops.map(() => '---:').join('|')}|`);
       for (const id of Object.keys(suites[0].results)) {
@@ -141,7 +142,8 @@ function refsTable(result) {
   if (!suites.length) return [];
   const ids = Object.keys(suites[0].results);
   const cols = suites.map((s) => `N=${fmtN(s.n)} ${s.mode}`);
-  const lines = ['### References — ns/op (ratio vs the native way to get the same guarantee)', ''];
+  const reps = [...new Set(suites.map((x) => `${x.warmup} warm-up + median of ${x.reps}`))].join(', ');
+  const lines = [`### References — ns/op (ratio vs the native way to get the same guarantee; ${reps})`, ''];
   lines.push(`| operation | ${cols.join(' | ')} |`, `|---|${cols.map(() => '---:').join('|')}|`);
   for (const id of ids) {
     const cells = suites.map((s) => {
@@ -253,11 +255,13 @@ export function renderMarkdown(result) {
   const lines = [
     `## weakref-ts benchmark (${result.level})`,
     '',
-    `- Command: \`${result.command}\` (${result.seconds ?? '?'} s)`,
+    ...(result.parts
+      ? ['- Run in parts (the machine was shared and too slow for one full run in the time box):', ...result.parts.map((p) => `  - \`${p.command}\` — ${p.date}, ${p.seconds ?? '?'} s, load average ${p.loadavgStart?.join(' ')} → ${p.loadavgEnd?.join(' ') ?? '?'}`)]
+      : [`- Command: \`${result.command}\` (${result.seconds ?? '?'} s)`]),
     `- Date: ${result.date}`,
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}; load average ${m.loadavgStart?.join(' ')} at start, ${m.loadavgEnd?.join(' ') ?? '?'} at end`,
     `- Node ${result.node} (V8 ${result.v8})`,
-    `- Method: one child process per suite; implementations in rotated order; ${result.config.warmup} warm-up + median of ${result.config.reps}; bulk = all N operations in one job, chunked = ${result.config.chunk} per job with setImmediate between (time inside the jobs only). Keys and values are held by the child.`,
+    `- Method: one child process per suite; implementations in rotated order; ${result.parts ? 'warm-up and repetitions as each table says' : `${result.config.warmup} warm-up + median of ${result.config.reps}`}; bulk = all N operations in one job, chunked = ${result.config.chunk} per job with setImmediate between (time inside the jobs only). Keys and values are held by the child.`,
     '',
     ...targetsSection(result),
     ...opsTables(result),
