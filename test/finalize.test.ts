@@ -5,16 +5,17 @@ import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { finalize, proxy, Ref, setUnraisableHook, type Finalizer, type Unraisable } from 'weakref-ts';
 import { collect } from 'weakref-ts/gc';
+import { packageRoot } from './support/child.js';
 
 class Worker {
   constructor(readonly name: string) {}
 }
 
+// The fixture stays in the source tree (plain .mjs): compiled into build/test it would be run as a test file.
 const fixture = fileURLToPath(new URL('../../test/fixtures/finalize-at-exit.mjs', import.meta.url));
-const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 function runFixture(mode: string): { status: number | null; stdout: string[]; stderr: string } {
-  const child = spawnSync(process.execPath, [fixture, mode], { cwd: packageRoot, encoding: 'utf8' });
+  const child = spawnSync(process.execPath, [fixture, mode], { cwd: packageRoot, encoding: 'utf8', timeout: 120_000 });
   return { status: child.status, stdout: child.stdout.split('\n').filter(Boolean), stderr: child.stderr };
 }
 
