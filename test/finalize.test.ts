@@ -12,10 +12,10 @@ class Worker {
 }
 
 // The fixture stays in the source tree (plain .mjs): compiled into build/test it would be run as a test file.
-const fixture = fileURLToPath(new URL('../../test/fixtures/finalize-at-exit.mjs', import.meta.url));
+const fixtures = new URL('../../test/fixtures/', import.meta.url);
 
-function runFixture(mode: string): { status: number | null; stdout: string[]; stderr: string } {
-  const child = spawnSync(process.execPath, [fixture, mode], { cwd: packageRoot, encoding: 'utf8', timeout: 120_000 });
+function runFixture(mode: string, name = 'finalize-at-exit.mjs'): { status: number | null; stdout: string[]; stderr: string } {
+  const child = spawnSync(process.execPath, [fileURLToPath(new URL(name, fixtures)), mode], { cwd: packageRoot, encoding: 'utf8', timeout: 120_000 });
   return { status: child.status, stdout: child.stdout.split('\n').filter(Boolean), stderr: child.stderr };
 }
 
@@ -264,5 +264,11 @@ describe('finalize: at process exit (child process)', () => {
     assert.equal(status, 0, stderr);
     assert.deepEqual(stdout, [...expected, 'last task', 'e', 'd', 'created during exit', 'hook: finalizer true <Finalizer dead> c failed', 'a']);
     assert.equal(stderr, '');
+  });
+
+  it('without a global process (a browser), runs them on pagehide unless the page is kept in the back/forward cache', () => {
+    const { status, stdout, stderr } = runFixture('', 'finalize-pagehide.mjs');
+    assert.equal(status, 0, stderr);
+    assert.deepEqual(stdout, ['page kept in the back/forward cache', 'third', 'first', 'page left', 'second pagehide']);
   });
 });

@@ -150,6 +150,19 @@ describe('proxy: forwarding to a live target', () => {
     assert.equal(P.prototype, Point.prototype);
   });
 
+  it('leaves classes read through the proxy unwrapped, and keeps `new` on wrapped functions', () => {
+    function Legacy(this: { made: boolean }): void {
+      this.made = true;
+    }
+    class Modern {}
+    const p = proxy({ Legacy, Modern, map: Map });
+    assert.equal(p.Modern, Modern);
+    assert.equal(p.map, Map);
+    const made = new (p.Legacy as unknown as new () => { made: boolean })();
+    assert.ok(made instanceof Legacy);
+    assert.equal(made.made, true);
+  });
+
   it('reports Array.isArray and JSON like the target array', () => {
     const list = [1, 2, 3];
     const p = proxy(list);
