@@ -4,7 +4,10 @@ import { COUNTED, NOTIFY, recordFor, StrongHolder, type Watcher } from './intern
 import { noteCleanup } from './internal/registry.js';
 import { reportUnraisable } from './internal/unraisable.js';
 
-/** What `peek()` and `detach()` return: a fresh object each time. */
+/**
+ * What {@link Finalizer.peek} and {@link Finalizer.detach} return: a fresh plain object each time,
+ * holding the target strongly (it is alive when returned).
+ */
 export interface FinalizerInfo<A extends unknown[], R> {
   /** The (live) target. */
   target: WeakTarget;
@@ -20,6 +23,18 @@ export interface FinalizerInfo<A extends unknown[], R> {
  *
  * GC semantics: the target is held weakly; the library holds the Finalizer (and through it `fn` and
  * `args`) strongly until `fn` ran or the Finalizer was detached, then lets go of `fn` and `args`.
+ *
+ * @typeParam A the arguments' types
+ * @typeParam R what `fn` returns
+ * @example
+ * ```ts
+ * import { finalize } from 'weakref-ts';
+ * const socket = { id: 1 };
+ * const f = finalize(socket, (id: number) => console.log('closed', id), socket.id);
+ * f.peek()?.args; // [1]
+ * f.atExit = false; // do not run at process exit
+ * f.detach();       // never runs; fn and args can be collected
+ * ```
  */
 export interface Finalizer<A extends unknown[], R> {
   /** True until `fn` ran (collection, {@link Finalizer.invoke} or exit) or the Finalizer was detached. */

@@ -348,8 +348,13 @@ export function proxy<T extends object>(target: T, callback?: (proxy: T) => void
 }
 
 /**
- * True for a proxy made by {@link proxy} (live or dead); false for anything else, including other
- * `Proxy` objects.
+ * True for a proxy made by {@link proxy}, live or dead; false for anything else, including other
+ * `Proxy` objects (a JavaScript Proxy cannot be recognised from outside, so ours are remembered in a
+ * WeakMap that does not keep them alive). It never runs a trap, so it does not throw for a dead
+ * proxy.
+ *
+ * @param value anything
+ * @returns whether `value` is one of this library's proxies
  * @example
  * ```ts
  * import { isProxy, proxy } from 'weakref-ts';
