@@ -66,19 +66,38 @@ function isInert(value: unknown): boolean {
 }
 
 /**
+ * What a proxy's target record holds. Kept apart from the handler because on V8 15 (Deno 2.9.6) a
+ * handler whose class has a symbol-named member silently stops running its `get` trap.
+ */
+class ProxyWatcher implements Watcher {
+  readonly #state: ProxyState;
+  constructor(state: ProxyState) {
+    this.#state = state;
+  }
+  [NOTIFY](): void {
+    this.#state.notify();
+  }
+  get [COUNTED](): object {
+    return this.#state.proxy;
+  }
+}
+
+/**
  * A proxy's state and its handler in one object: the proxy holds it as its handler, so it lives
- * exactly as long as the proxy, and the target's record holds it weakly as a watcher.
+ * exactly as long as the proxy, and the target's record holds its watcher weakly.
  *
  * The real target is reached only through a WeakRef. The dummy [[Target]] is kept consistent with
  * the real one only where the Proxy invariants demand it (non-configurable properties and
  * non-extensibility), and then, wherever possible, without copying any object onto it.
  */
-class ProxyState implements Watcher, ProxyHandler<object> {
+class ProxyState implements ProxyHandler<object> {
   readonly #ref: WeakRef<object>;
   readonly #dummy: object;
   readonly #label: string;
   #callback: ((proxy: object) => void) | undefined;
   #proxy!: object;
+  /** What the target's record holds (weakly); reachable through this handler, so as long as the proxy. */
+  readonly watcher: ProxyWatcher;
   /** Wrappers of functions read through the proxy, so that `p.m === p.m`. */
   #methods: WeakMap<AnyFunction, AnyFunction> | undefined;
 
@@ -87,11 +106,16 @@ class ProxyState implements Watcher, ProxyHandler<object> {
     this.#dummy = makeDummy(target);
     this.#label = `<proxy to ${describeTarget(target)}>`;
     this.#callback = callback;
+    this.watcher = new ProxyWatcher(this);
   }
 
   /** Creates the proxy (once); separate from the constructor because the handler must exist first. */
   create(): object {
     this.#proxy = new Proxy(this.#dummy, this);
+    return this.#proxy;
+  }
+
+  get proxy(): object {
     return this.#proxy;
   }
 
@@ -101,8 +125,8 @@ class ProxyState implements Watcher, ProxyHandler<object> {
     return target === undefined ? '<proxy dead>' : `<proxy to ${describeTarget(target)}>`;
   }
 
-  /** @internal Runs the callback once, after the target died, with the proxy as argument. */
-  [NOTIFY](): void {
+  /** Runs the callback once, after the target died, with the proxy as argument. */
+  notify(): void {
     const callback = this.#callback;
     if (callback === undefined) return;
     this.#callback = undefined;
@@ -115,10 +139,6 @@ class ProxyState implements Watcher, ProxyHandler<object> {
     }
   }
 
-  /** @internal getWeakRefs reports the proxy. */
-  get [COUNTED](): object {
-    return this.#proxy;
-  }
 
   #live(): object {
     const target = this.#ref.deref();
@@ -336,11 +356,11 @@ export function proxy<T extends object>(target: T, callback?: (proxy: T) => void
   assertOptionalFunction(callback, 'create a proxy');
   if (callback === undefined) {
     const existing = shared?.get(target)?.deref();
-    if (existing !== undefined) return existing[COUNTED] as T;
+    if (existing !== undefined) return existing.proxy as T;
   }
   const state = new ProxyState(target, callback as ((proxy: object) => void) | undefined);
   // attach() may throw (no FinalizationRegistry) before anything was recorded.
-  recordFor(target).attach(target, new WeakRef<Watcher>(state), callback !== undefined);
+  recordFor(target).attach(target, new WeakRef<Watcher>(state.watcher), callback !== undefined);
   const created = state.create();
   (states ??= new WeakMap()).set(created, state);
   if (callback === undefined) (shared ??= new WeakMap()).set(target, new WeakRef(state));

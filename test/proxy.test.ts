@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import { getWeakRefCount, getWeakRefs, isProxy, proxy, ref, setUnraisableHook, type Unraisable } from 'weakref-ts';
 import { collect } from 'weakref-ts/gc';
+import { packageRoot } from './support/child.js';
 
 const DEAD = { name: 'ReferenceError', message: 'weakly-referenced object no longer exists' };
 
@@ -388,5 +393,19 @@ describe('proxy: identity, counting and input checks', () => {
     const target = {};
     assert.throws(() => proxy(target, 5 as unknown as () => void), { name: 'TypeError', message: /'number'/ });
     assert.equal(getWeakRefCount(target), 0, 'nothing was recorded');
+  });
+});
+
+describe('proxy: engines', () => {
+  const deno = join(packageRoot, 'node_modules', '@deno', 'linux-x64-glibc', 'deno');
+  it('V8 15 (Deno 2.9.6, Chromium 156) skips the get trap of a handler class with a computed-key member', (t) => {
+    if (!existsSync(deno)) {
+      t.skip(`no Deno binary at ${deno}`);
+      return;
+    }
+    const fixture = fileURLToPath(new URL('../../test/fixtures/proxy-get.mjs', import.meta.url));
+    const child = spawnSync(deno, ['run', '--allow-read', '--allow-env', fixture], { cwd: packageRoot, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(JSON.parse(child.stdout), ['w', 1, 1, 1]);
   });
 });
