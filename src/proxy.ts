@@ -219,12 +219,13 @@ class ProxyState implements ProxyHandler<object> {
    */
   #syncAll(target: object): void {
     const dummy = this.#dummy;
-    if (!Object.isExtensible(dummy)) return;
     const keys = Reflect.ownKeys(target);
     const wanted = new Set<string | symbol>(keys);
+    // A non-extensible dummy may still hold stand-ins for keys the target has deleted since.
     for (const key of Reflect.ownKeys(dummy)) {
       if (!wanted.has(key)) Reflect.deleteProperty(dummy, key);
     }
+    if (!Object.isExtensible(dummy)) return;
     for (const key of keys) {
       const desc = this.#syncKey(target, key, false);
       if (desc !== undefined && !Object.prototype.hasOwnProperty.call(dummy, key)) {
