@@ -93,7 +93,8 @@ class ProxyWatcher implements Watcher {
 class ProxyState implements ProxyHandler<object> {
   readonly #ref: WeakRef<object>;
   readonly #dummy: object;
-  readonly #label: string;
+  /** For error reports; only a proxy with a callback can have one. */
+  readonly #label: string | undefined;
   #callback: ((proxy: object) => void) | undefined;
   #proxy!: object;
   /** What the target's record holds (weakly); reachable through this handler, so as long as the proxy. */
@@ -104,7 +105,7 @@ class ProxyState implements ProxyHandler<object> {
   constructor(target: object, callback: ((proxy: object) => void) | undefined) {
     this.#ref = new WeakRef(target);
     this.#dummy = makeDummy(target);
-    this.#label = `<proxy to ${describeTarget(target)}>`;
+    this.#label = callback === undefined ? undefined : `<proxy to ${describeTarget(target)}>`;
     this.#callback = callback;
     this.watcher = new ProxyWatcher(this);
   }
@@ -135,7 +136,7 @@ class ProxyState implements ProxyHandler<object> {
       callback(this.#proxy);
     } catch (error) {
       // The label was captured at creation: the proxy itself throws on every operation now.
-      reportUnraisable({ error, kind: 'callback', source: this.#proxy }, this.#label);
+      reportUnraisable({ error, kind: 'callback', source: this.#proxy }, this.#label ?? '<proxy>');
     }
   }
 

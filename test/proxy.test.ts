@@ -359,6 +359,30 @@ describe('proxy: weakness', () => {
   });
 });
 
+describe('proxy: default error report', () => {
+  it('reports a throwing callback as `Exception ignored in: <proxy to Worker>` without touching the dead proxy', async () => {
+    class Worker {}
+    const lines: string[] = [];
+    const original = console.error;
+    console.error = (line: string) => lines.push(line);
+    let p: Worker | undefined;
+    try {
+      p = orphanProxy(
+        () => new Worker(),
+        () => {
+          throw new Error('proxy callback failed');
+        },
+      );
+      await collect();
+    } finally {
+      console.error = original;
+    }
+    assert.ok(isProxy(p), 'the proxy must stay reachable for its callback to run');
+    assert.equal(lines.length, 1);
+    assert.match(lines[0]!, /^Exception ignored in: <proxy to Worker>\nError: proxy callback failed\n/);
+  });
+});
+
 describe('proxy: identity, counting and input checks', () => {
   it('is recognised by isProxy, and only ours are', () => {
     assert.ok(isProxy(proxy({})));
