@@ -238,9 +238,10 @@ class FinalizerImpl<A extends unknown[], R> implements Finalizer<A, R>, Watcher 
  * Finalizer. After the target's collection, `fn` runs in a later task (with every other callback
  * for that target, newest first); its errors go to the unraisable hook with kind `'finalizer'`.
  *
- * At normal process exit (in Node, Deno and Bun: the end of the event loop or `process.exit()`;
- * not a crash or a signal) every live Finalizer whose `atExit` is set runs, newest first; a throwing
- * one is reported to the unraisable hook and the others still run. In a browser this is best
+ * At process exit (in Node, Deno and Bun: the end of the event loop, `process.exit()`, and also the
+ * exit after an uncaught exception, as CPython runs them at interpreter shutdown; not when a signal
+ * kills the process or a fatal error aborts it) every live Finalizer whose `atExit` is set runs,
+ * newest first; a throwing one is reported to the unraisable hook and the others still run. In a browser this is best
  * effort: on `pagehide` when the page is not kept in the back/forward cache.
  *
  * `fn` and `args` must not reach the target, or it could never be collected: passing the target
