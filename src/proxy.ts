@@ -66,8 +66,9 @@ function isInert(value: unknown): boolean {
 }
 
 /**
- * What a proxy's target record holds. Kept apart from the handler because on V8 15 (Deno 2.9.6) a
- * handler whose class has a symbol-named member silently stops running its `get` trap.
+ * What a proxy's target record holds. Kept apart from the handler because V8 15 (Deno 2.9.6,
+ * Chromium 156) never runs the `get` trap of a handler whose class has a computed-key member such
+ * as `[NOTIFY]()` (reads then fall through to the dummy: every property is `undefined`).
  */
 class ProxyWatcher implements Watcher {
   readonly #state: ProxyState;
@@ -89,6 +90,8 @@ class ProxyWatcher implements Watcher {
  * The real target is reached only through a WeakRef. The dummy [[Target]] is kept consistent with
  * the real one only where the Proxy invariants demand it (non-configurable properties and
  * non-extensibility), and then, wherever possible, without copying any object onto it.
+ *
+ * Keep this class free of computed-key members (see {@link ProxyWatcher}).
  */
 class ProxyState implements ProxyHandler<object> {
   readonly #ref: WeakRef<object>;
