@@ -405,6 +405,24 @@ describe('proxy: identity, counting and input checks', () => {
     assert.deepEqual(getWeakRefs(target), [p, withCallback, r]);
   });
 
+  it('is held weakly by the count: a dropped proxy stops being counted, and the next proxy() is a new one', async () => {
+    const target = { name: 'kept' };
+    const keep: { first?: WeakRef<object> } = {};
+    (() => {
+      const first = proxy(target);
+      keep.first = new WeakRef(first);
+      proxy(target, () => {});
+    })();
+    assert.equal(getWeakRefCount(target), 2);
+    await collect();
+    assert.equal(getWeakRefCount(target), 0);
+    assert.deepEqual(getWeakRefs(target), []);
+    assert.equal(keep.first?.deref(), undefined);
+    const second = proxy(target);
+    assert.equal(second.name, 'kept');
+    assert.equal(getWeakRefCount(target), 1);
+  });
+
   it('prints as <proxy to Worker> without touching the target', () => {
     class Worker {}
     assert.equal(inspect(proxy(new Worker())), '<proxy to Worker>');
