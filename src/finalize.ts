@@ -121,10 +121,10 @@ function runAtExit(): void {
 
 // ---- The Finalizer -------------------------------------------------------------------------------
 
+/** Counts finalizers ever made: a change tells the exit loop that one was created while it ran. */
 let sequence = 0;
 
 class FinalizerImpl<A extends unknown[], R> implements Finalizer<A, R>, Watcher {
-  readonly seq = ++sequence;
   #target: WeakRef<WeakTarget> | undefined;
   #fn: ((...args: A) => R) | undefined;
   #args: A | undefined;
@@ -133,6 +133,7 @@ class FinalizerImpl<A extends unknown[], R> implements Finalizer<A, R>, Watcher 
   readonly #label: string;
 
   constructor(target: WeakTarget, fn: (...args: A) => R, args: A) {
+    sequence++;
     this.#target = new WeakRef(target);
     this.#fn = fn;
     this.#args = args;
