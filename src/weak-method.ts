@@ -54,7 +54,8 @@ function resolveMethod(owner: unknown, method: unknown): AnyMethod {
  * emitter.emit('data', 'hello'); // view.lines is ['hello']
  * ```
  */
-export class WeakMethod<F extends AnyMethod> extends Ref<F> {
+// The constraint is spelled out (not AnyMethod) so that the public declaration names no private type.
+export class WeakMethod<F extends (...args: any[]) => any> extends Ref<F> {
   readonly #owner: WeakRef<object>;
   #bound: WeakRef<F> | undefined;
 

@@ -2,8 +2,11 @@ import { isProxy } from '../proxy.js';
 
 /** A stand-in for one of Python's proxy types: usable with `instanceof`, never constructible. */
 export interface ProxyTypeMarker {
+  /** The `instanceof` test: true for the kind of proxy this marker stands for. */
   [Symbol.hasInstance](value: unknown): boolean;
+  /** `'ProxyType'` or `'CallableProxyType'`. */
   readonly name: string;
+  /** `<class 'weakref.ProxyType'>`, as Python prints the type. */
   toString(): string;
 }
 
