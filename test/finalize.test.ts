@@ -186,18 +186,24 @@ describe('finalize: invoke, detach, peek', () => {
   it('in the gap between collection and its callback, detach() returns undefined and fn still runs', async () => {
     const gc = (globalThis as { gc?: () => void }).gc;
     assert.ok(gc, 'run with --expose-gc');
-    let runs = 0;
-    const f = orphanFinalizer(() => runs++);
-    await new Promise((resolve) => setImmediate(resolve)); // let the creating job's KeepDuringJob set go
-    gc();
-    // Finalization callbacks run in a later task: the target is gone, the Finalizer not yet run.
-    assert.equal(f.alive, true);
-    assert.equal(f.peek(), undefined);
-    assert.equal(f.detach(), undefined);
-    assert.equal(f.alive, true);
-    await collect();
-    assert.equal(runs, 1);
-    assert.equal(f.alive, false);
+    // A natural collection (and its callbacks) between the two jobs below would close the gap
+    // before we look, so try a few times; one clean attempt is all the test needs.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      let runs = 0;
+      const f = orphanFinalizer(() => runs++);
+      await new Promise((resolve) => setImmediate(resolve)); // let the creating job's KeepDuringJob set go
+      gc();
+      if (!f.alive) continue;
+      // Finalization callbacks run in a later task: the target is gone, the Finalizer not yet run.
+      assert.equal(f.peek(), undefined);
+      assert.equal(f.detach(), undefined);
+      assert.equal(f.alive, true);
+      await collect();
+      assert.equal(runs, 1);
+      assert.equal(f.alive, false);
+      return;
+    }
+    assert.fail('a natural collection closed the gap in all 5 attempts');
   });
 
   it('atExit is a settable flag, true by default', () => {
