@@ -305,4 +305,35 @@ describe('WeakValueMap: changes during iteration behave like Map', () => {
     assert.deepEqual(seen, nativeSeen);
     assert.deepEqual([...mine], [...native]);
   });
+
+  it('overwriting the entry the iterator stands on does not revisit it', () => {
+    const objs = Array.from({ length: 4 }, (_, i) => obj(i));
+    const fresh = Array.from({ length: 4 }, (_, i) => obj(`new${i}`));
+    const m = new WeakValueMap<number, O>(objs.map((o, i) => [i, o] as const));
+    const seen: number[] = [];
+    for (const [key] of m) {
+      seen.push(key);
+      m.set(key, fresh[key]!);
+      if (seen.length > 10) break;
+    }
+    assert.deepEqual(seen, [0, 1, 2, 3]);
+    assert.deepEqual([...m.values()], fresh);
+  });
+
+  it('deleting the entry the iterator stands on, then the rest, then adding: only the new one follows', () => {
+    const objs = Array.from({ length: 4 }, (_, i) => obj(i));
+    const late = obj('late');
+    const m = new WeakValueMap<number, O>(objs.map((o, i) => [i, o] as const));
+    const seen: number[] = [];
+    for (const [key] of m) {
+      seen.push(key);
+      if (key === 1) {
+        m.delete(1);
+        m.delete(3);
+        m.delete(2);
+        m.set(9, late);
+      }
+    }
+    assert.deepEqual(seen, [0, 1, 9]);
+  });
 });
