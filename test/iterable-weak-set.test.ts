@@ -88,6 +88,19 @@ describe('IterableWeakSet: ES2025 set methods accept any iterable', () => {
     assert.equal(new IterableWeakSet<O>().isSubsetOf([]), true);
   });
 
+  it('read set-like objects (size, has, keys) through keys(), as ES2025 does: Map, Set, IterableWeakSet', () => {
+    const map = new Map<O, number>([[c, 1], [d, 2]]);
+    assert.deepEqual([...s.union(map)], [a, b, c, d]);
+    assert.deepEqual([...s.intersection(map)], [c]);
+    assert.deepEqual([...s.difference(new IterableWeakSet([a]))], [b, c]);
+    assert.deepEqual([...s.symmetricDifference(new Set([a, d]))], [b, c, d]);
+    assert.equal(s.isSupersetOf(new IterableWeakSet([a, b])), true);
+    assert.equal(s.isDisjointFrom(map), false);
+    const setLike = { size: 1, has: (v: unknown) => v === d, keys: () => [d][Symbol.iterator]() };
+    assert.deepEqual([...s.union(setLike)], [a, b, c, d]);
+    assert.equal(s.isSubsetOf(setLike), false);
+  });
+
   it('rejects a non-iterable, and members that cannot be held weakly where they would be added', () => {
     assert.throws(() => s.union(5 as never), { name: 'TypeError', message: /'number'/ });
     assert.throws(() => s.isSubsetOf(null as never), { name: 'TypeError', message: /'null'/ });
