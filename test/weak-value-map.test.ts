@@ -262,6 +262,26 @@ describe('WeakValueMap under real GC', () => {
     assert.equal(m.size, 1);
   });
 
+  it('inserts sweep dead entries (amortized), releasing the keys they held, without size or collect()', async () => {
+    const m = new WeakValueMap<object, O>();
+    const keyWitness = new CleanupWitness();
+    const live = Array.from({ length: 200 }, (_, i) => obj(i));
+    (() => {
+      for (let i = 0; i < 100; i++) {
+        const key = { key: i };
+        keyWitness.watch(key);
+        m.set(key, obj(i));
+      }
+    })();
+    await gcBeforeCleanup(); // the values die; the map still holds the keys
+    await turns(8); // the library's finalization batch runs: the GC epoch advances
+    live.forEach((o) => m.set({ live: o }, o)); // crossing the sweep threshold drops the dead entries
+    await gcBeforeCleanup();
+    for (let i = 0; i < 20 && !keyWitness.fired; i++) await turns(1);
+    assert.equal(keyWitness.fired, true, 'the keys of dead entries were released by an insert');
+    assert.equal(m.size, 200);
+  });
+
   it('an unfinished iterator keeps no value alive', async () => {
     const a = obj('a');
     const m = new WeakValueMap<string, O>();
