@@ -253,3 +253,47 @@ describe('IterableWeakSet: changes during iteration behave like Set', () => {
     assert.deepEqual([...mine], [...native]);
   });
 });
+
+describe('IterableWeakSet: seeded random mutation during iteration matches Set', () => {
+  it('3000 random programs of add/delete/clear/pop while iterating', () => {
+    let seed = 777;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pool = Array.from({ length: 10 }, (_, i) => obj(i));
+    for (let program = 0; program < 3000; program++) {
+      const mine = new IterableWeakSet<O>();
+      const model = new Set<O>();
+      for (let i = 0; i < random(8); i++) {
+        const v = pool[random(10)]!;
+        mine.add(v);
+        model.add(v);
+      }
+      const mineIt = mine.values();
+      const modelIt = model.values();
+      for (let step = 0; step < 30; step++) {
+        const a = mineIt.next();
+        const b = modelIt.next();
+        assert.deepEqual(a, b, `program ${program} step ${step}`);
+        if (b.done) break;
+        const op = random(10);
+        const v = pool[random(10)]!;
+        if (op < 4) {
+          mine.add(v);
+          model.add(v);
+        } else if (op < 7) {
+          assert.equal(mine.delete(v), model.delete(v));
+        } else if (op === 7) {
+          mine.clear();
+          model.clear();
+        } else if (op === 8) {
+          const last = [...model][model.size - 1];
+          assert.equal(mine.pop(), last);
+          if (last) model.delete(last);
+        }
+      }
+      assert.deepEqual([...mine], [...model]);
+    }
+  });
+});
