@@ -243,7 +243,7 @@ export class IterableWeakSet<T extends WeakTarget> implements Set<T> {
     forEachLive(this.#list, (_node, member) => {
       live.add(member);
     });
-    return inspectAs('IterableWeakSet', live, depth, options, inspect);
+    return inspectAs(this, 'IterableWeakSet', live, depth, options, inspect);
   }
 
   #insert(member: T): void {
