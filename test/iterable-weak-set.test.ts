@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { IterableWeakSet } from 'weakref-ts';
+import { packageRoot } from './support/child.js';
 import { CleanupWitness, collect, gcBeforeCleanup, obj, turns } from './support/coll.js';
 
 type O = { id: number | string };
@@ -14,6 +19,33 @@ describe('IterableWeakSet: the Set interface', () => {
     assert.equal(asSet, asReadonly);
     assert.equal(String(s), '[object IterableWeakSet]');
     assert.equal(s[Symbol.toStringTag], 'IterableWeakSet');
+  });
+
+  it('stays assignable to Set/ReadonlySet/Map in a consumer whose lib has the ES2025 Set methods (ESNext) or not (ES2022)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weakref-ts-coll-types-'));
+    try {
+      mkdirSync(join(dir, 'node_modules'));
+      symlinkSync(packageRoot, join(dir, 'node_modules', 'weakref-ts'), 'dir');
+      writeFileSync(
+        join(dir, 'main.ts'),
+        [
+          "import { IterableWeakMap, IterableWeakSet, WeakValueMap } from 'weakref-ts';",
+          'type O = { id: number };',
+          'export const s: Set<O> = new IterableWeakSet<O>();',
+          'export const r: ReadonlySet<O> = new IterableWeakSet<O>();',
+          'export const m: Map<O, number> = new IterableWeakMap<O, number>();',
+          'export const w: ReadonlyMap<string, O> = new WeakValueMap<string, O>();',
+          'export const u: IterableWeakSet<O> = new IterableWeakSet<O>().union([{ id: 1 }]);',
+        ].join('\n'),
+      );
+      for (const lib of ['ESNext', 'ES2022']) {
+        const options = { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: [lib], noEmit: true, skipLibCheck: false, types: [] };
+        writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: options, files: ['main.ts'] }));
+        execFileSync(process.execPath, [join(packageRoot, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('add/has/delete/size/clear behave like a Set, in insertion order', () => {
