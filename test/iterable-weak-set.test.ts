@@ -21,7 +21,7 @@ describe('IterableWeakSet: the Set interface', () => {
     assert.equal(s[Symbol.toStringTag], 'IterableWeakSet');
   });
 
-  it('stays assignable to Set/ReadonlySet/Map in a consumer whose lib has the ES2025 Set methods (ESNext) or not (ES2022)', () => {
+  it('stays assignable to Set/ReadonlySet/Map in a consumer whose lib has the ES2025 Set methods (ESNext; this project itself compiles with ES2022)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'weakref-ts-coll-types-'));
     try {
       mkdirSync(join(dir, 'node_modules'));
@@ -38,11 +38,9 @@ describe('IterableWeakSet: the Set interface', () => {
           'export const u: IterableWeakSet<O> = new IterableWeakSet<O>().union([{ id: 1 }]);',
         ].join('\n'),
       );
-      for (const lib of ['ESNext', 'ES2022']) {
-        const options = { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: [lib], noEmit: true, skipLibCheck: false, types: [] };
-        writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: options, files: ['main.ts'] }));
-        execFileSync(process.execPath, [join(packageRoot, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
-      }
+      const options = { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ESNext'], noEmit: true, skipLibCheck: false, types: [] };
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: options, files: ['main.ts'] }));
+      execFileSync(process.execPath, [join(packageRoot, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
