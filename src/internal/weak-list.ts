@@ -74,11 +74,6 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Link, Sweepable
     trackSweepable(this);
   }
 
-  /** Nodes in the list, including dead ones not swept yet. */
-  get count(): number {
-    return this.#count;
-  }
-
   /**
    * The live count. Weak targets die only in full collections, and each full collection advances
    * the epoch in the library's finalization batch, so a list swept in the current epoch is exact.
@@ -329,8 +324,8 @@ export interface InspectOptions {
 }
 export type InspectFn = (value: unknown, options?: InspectOptions) => string;
 
-/** The collections being printed right now (see inspectAs). */
-const printing = new WeakSet<object>();
+/** The collections being printed right now (see inspectAs); created on first use, not at import. */
+let printing: Set<object> | undefined;
 
 /**
  * Prints `live` (a plain Map or Set of the live entries) the way Node prints it, under `name`:
@@ -348,6 +343,7 @@ export function inspectAs(self: object, name: string, live: Map<unknown, unknown
   }
   // Our nested inspect() call starts a fresh cycle check, so a collection that contains itself
   // would recurse for ever under `depth: null`; print the reference instead.
+  printing ??= new Set();
   if (printing.has(self)) {
     const text = `[Circular ${name}]`;
     return options?.stylize ? options.stylize(text, 'special') : text;
