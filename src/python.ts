@@ -11,6 +11,9 @@
  * | `getweakrefcount`, `getweakrefs` | the same | `getWeakRefCount`, `getWeakRefs` |
  * | `WeakMethod` | `WeakMethod` | `WeakMethod` |
  * | `finalize` | `finalize` (a function: call it, no `new`) | `finalize` |
+ * | `WeakKeyDictionary` | `WeakKeyDictionary` | `IterableWeakMap` |
+ * | `WeakValueDictionary` | `WeakValueDictionary` | `WeakValueMap` |
+ * | `WeakSet` | `WeakSet` (shadows the global `WeakSet` where imported) | `IterableWeakSet` |
  *
  * @packageDocumentation
  */
@@ -20,3 +23,6 @@ export { proxy } from './proxy.js';
 export { ProxyType, CallableProxyType, ProxyTypes, type ProxyTypeMarker } from './internal/proxy-types.js';
 export { WeakMethod } from './weak-method.js';
 export { finalize, type Finalizer } from './finalize.js';
+export { IterableWeakMap as WeakKeyDictionary } from './iterable-weak-map.js';
+export { WeakValueMap as WeakValueDictionary } from './weak-value-map.js';
+export { IterableWeakSet as WeakSet } from './iterable-weak-set.js';

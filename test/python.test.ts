@@ -14,6 +14,10 @@ describe('weakref-ts/python', () => {
     assert.equal(py.getweakrefs, main.getWeakRefs);
     assert.equal(py.WeakMethod, main.WeakMethod);
     assert.equal(py.finalize, main.finalize);
+    assert.equal(py.WeakKeyDictionary, main.IterableWeakMap);
+    assert.equal(py.WeakValueDictionary, main.WeakValueMap);
+    assert.equal(py.WeakSet, main.IterableWeakSet);
+    assert.notEqual(py.WeakSet, globalThis.WeakSet, 'Python\'s WeakSet is iterable: not the native one');
   });
 
   it('exports nothing but aliases and the two proxy type markers', () => {
@@ -55,7 +59,22 @@ describe('weakref-ts/python', () => {
       const temp = new Worker('temp');
       py.finalize(temp, (name: string) => log.push(`finalized ${name}`), 'temp');
     })();
+    const byName = new py.WeakValueDictionary<string, Worker>();
+    const extra = new py.WeakKeyDictionary<Worker, string>();
+    const seen = new py.WeakSet<Worker>();
+    (() => {
+      const bob = new Worker('Bob');
+      byName.set('Bob', bob);
+      extra.set(bob, 'temporary');
+      seen.add(bob);
+    })();
+    byName.set('Alice', alice);
+    extra.set(alice, 'staff');
+    seen.add(alice);
     await collect();
     assert.deepEqual(log, ['finalized temp']);
+    assert.deepEqual([...byName.keys()], ['Alice']);
+    assert.deepEqual([...extra.values()], ['staff']);
+    assert.deepEqual([...seen].map((w) => w.name), ['Alice']);
   });
 });
