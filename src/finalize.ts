@@ -11,8 +11,11 @@ import { reportUnraisable } from './internal/unraisable.js';
 export interface FinalizerInfo<A extends unknown[], R> {
   /** The (live) target. */
   target: WeakTarget;
-  /** The function that would run. */
-  fn: (...args: A) => R;
+  /**
+   * The function that would run. Typed as a method (checked bivariantly) so that a
+   * `Finalizer<[number], void>` still fits an `Array<Finalizer<unknown[], unknown>>`.
+   */
+  fn: { bivarianceHack(...args: A): R }['bivarianceHack'];
   /** A copy of the arguments it would run with. */
   args: A;
 }

@@ -217,6 +217,17 @@ describe('finalize: invoke, detach, peek', () => {
   });
 });
 
+describe('finalize: types', () => {
+  // A compile-time check: `npm test` type-checks this file before running it.
+  it('a specific Finalizer fits a list of any Finalizers', () => {
+    const target = new Worker('typed');
+    const specific: Finalizer<[number, string], number> = finalize(target, (n: number, s: string) => n + s.length, 1, 'ab');
+    const all: Array<Finalizer<unknown[], unknown>> = [specific, finalize(target, () => 'x')];
+    assert.equal(all[0]?.peek()?.fn(2, 'abc'), 5);
+    for (const f of all) f.detach();
+  });
+});
+
 describe('finalize: input checks', () => {
   it('throws a TypeError when fn or one of args is the target itself', () => {
     const target = function self(): void {};
