@@ -39,6 +39,16 @@ describe('WeakMethod: calling through it', () => {
     assert.equal(String(wm), '<WeakMethod to View.onData>');
   });
 
+  it('types: a WeakMethod of a specific method fits a Ref<object> and a WeakMethod of any method', () => {
+    const view = new View();
+    const specific = new WeakMethod(view, view.onData);
+    const asRef: Ref<object> = specific;
+    const general: WeakMethod<(...args: never[]) => unknown> = specific;
+    const result: number | undefined = specific.deref()?.('typed');
+    assert.equal(result, 1);
+    assert.equal(asRef.deref() === undefined, general.deref() === undefined);
+  });
+
   it('returns the same function while the caller holds it', () => {
     const view = new View();
     const wm = new WeakMethod(view, 'onData');
