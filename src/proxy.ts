@@ -245,7 +245,9 @@ class ProxyState implements ProxyHandler<object> {
   get(_dummy: object, key: string | symbol, receiver: unknown): unknown {
     const target = this.#live();
     const value: unknown = Reflect.get(target, key, this.#receiver(target, receiver));
-    return typeof value === 'function' ? this.#bind(value as AnyFunction) : value;
+    // Only reads from the proxy itself are bound: an object that inherits from the proxy gets the
+    // plain function, so calling it on that object works as inheritance normally does.
+    return typeof value === 'function' && receiver === this.#proxy ? this.#bind(value as AnyFunction) : value;
   }
 
   set(_dummy: object, key: string | symbol, value: unknown, receiver: unknown): boolean {

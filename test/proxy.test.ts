@@ -81,6 +81,21 @@ describe('proxy: forwarding to a live target', () => {
     assert.equal(p.self(), target, 'a method returning this returns the real target, as in Python');
   });
 
+  it('lets an object that inherits from the proxy call inherited methods on itself', () => {
+    const base = {
+      tag: 'base',
+      who(this: { tag: string }): string {
+        return this.tag;
+      },
+    };
+    const p = proxy(base);
+    const child = Object.create(p) as typeof base;
+    child.tag = 'child';
+    assert.equal(child.who(), 'child');
+    assert.equal(p.who(), 'base');
+    assert.equal(base.tag, 'base', 'the write went to the child');
+  });
+
   it('works with Map, Set, Date, Promise and typed arrays', async () => {
     const map = new Map([['k', 1]]);
     const pm = proxy(map);
