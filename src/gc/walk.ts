@@ -57,6 +57,7 @@ export class Walker {
   readonly #contextName: number;
   readonly #moduleName: number;
   readonly #scriptTableName: number;
+  readonly #cellName: number;
   readonly #weakType: number;
   readonly #syntheticType: number;
   readonly #codeType: number;
@@ -68,6 +69,7 @@ export class Walker {
     this.#contextName = g.strings.indexOf('system / Context');
     this.#moduleName = g.strings.indexOf('system / SourceTextModule');
     this.#scriptTableName = g.strings.indexOf('system / ScriptContextTable');
+    this.#cellName = g.strings.indexOf('system / Cell');
     this.#weakType = g.edgeTypes.indexOf('weak');
     this.#syntheticType = g.nodeTypes.indexOf('synthetic');
     this.#codeType = g.nodeTypes.indexOf('code');
@@ -113,9 +115,32 @@ export class Walker {
     return false;
   }
 
+  /**
+   * The name of the exported binding a Cell holds, or undefined. Exported module variables live in
+   * Cells, not in the module's Context; the module's `exports` table (its first field) maps each
+   * export name (a string slot) to its Cell (the next slot).
+   */
+  moduleExportName(node: number): string | undefined {
+    const g = this.g;
+    if (this.#cellName < 0 || g.nodes[node * g.nodeFields + 1] !== this.#cellName) return undefined;
+    for (const e of g.inEdges(node)) {
+      const table = g.edgeFrom(e);
+      const slot = Number(g.edgeName(e));
+      if (!Number.isInteger(slot) || slot < 1) continue;
+      const heldByModule = [...g.inEdges(table)].some(
+        (up) => g.edgeType(up) === 'hidden' && g.edgeName(up) === '0' && g.nodes[g.edgeFrom(up) * g.nodeFields + 1] === this.#moduleName,
+      );
+      if (!heldByModule) continue;
+      const keyEdge = g.findEdge(table, String(slot - 1));
+      if (keyEdge >= 0 && g.nodeType(g.edgeTo(keyEdge)).includes('string')) return g.nodeName(g.edgeTo(keyEdge));
+    }
+    return undefined;
+  }
+
   /** A node where a retainer path may start, or undefined. */
   rootRank(node: number): Rank | undefined {
     if (this.isGlobal(node) || this.isModuleContext(node) || this.isScriptContext(node)) return Rank.User;
+    if (this.moduleExportName(node) !== undefined) return Rank.User;
     if (this.isRootCategory(node)) return Rank.Engine;
     return undefined;
   }

@@ -80,6 +80,11 @@ export class Describer {
       const holder = g.edgeFrom(e);
       const up = edges[i + 1];
       const upName = up === undefined ? '' : g.edgeName(up);
+      const exported = this.#w.moduleExportName(holder);
+      if (exported !== undefined) {
+        steps.push({ holder: '(module variable)', edge: exported });
+        break;
+      }
       if (this.#w.isContext(holder)) {
         i = this.#contextStep(edges, i, steps);
         continue;
