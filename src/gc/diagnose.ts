@@ -31,7 +31,8 @@ const MAX_INTERNAL_DEPTH = 4;
  * cached afterwards: the result array is the only thing that holds the referrers.
  *
  * Cost: one heap snapshot (≈0.2–0.5 s on a small heap, seconds at a million objects) plus one
- * heap walk inside V8 per returned object. Node only.
+ * heap walk inside V8 per returned object. Node only: Deno's inspector answers asynchronously and
+ * Bun's heap graph lacks module scopes, so there it throws an Error saying so.
  *
  * @param target an object or function
  * @returns the referrers, nearest first, without duplicates
@@ -164,7 +165,8 @@ function pathOf(fn: string, target: object): { steps: RetainerStep[] } | undefin
  * FinalizationRegistry cells, this library's weak sides) and this call itself hold `target`: it
  * will be collected. Local variables of running functions are not roots here (a snapshot cannot
  * tell them from this call's own arguments). It takes a heap snapshot, which runs a full collection;
- * nothing is kept afterwards.
+ * nothing is kept afterwards. Works on Node and Deno (both V8); on Bun it throws an Error, because
+ * JavaScriptCore's snapshot does not show module-scope variables as holders.
  *
  * @param target an object or function
  * @returns the chain, target first, or `undefined`

@@ -54,7 +54,8 @@ export class Walker {
   /** 1: a root category (a child of the snapshot root or of "(GC roots)"); 2: excluded root. */
   readonly #rootKind: Uint8Array;
   readonly #globals = new Set<number>();
-  readonly #contextName: number;
+  /** String indexes of scope names: "system / Context" (V8 11), "system / Context / scope @id" (V8 15). */
+  readonly #contextNames = new Set<number>();
   readonly #moduleName: number;
   readonly #scriptTableName: number;
   readonly #cellName: number;
@@ -66,7 +67,9 @@ export class Walker {
   constructor(g: HeapGraph) {
     this.g = g;
     this.#rootKind = new Uint8Array(g.nodeCount);
-    this.#contextName = g.strings.indexOf('system / Context');
+    g.strings.forEach((name, index) => {
+      if (name === 'system / Context' || name.startsWith('system / Context / ')) this.#contextNames.add(index);
+    });
     this.#moduleName = g.strings.indexOf('system / SourceTextModule');
     this.#scriptTableName = g.strings.indexOf('system / ScriptContextTable');
     this.#cellName = g.strings.indexOf('system / Cell');
@@ -84,6 +87,22 @@ export class Walker {
         for (let k = f2; k < e2; k++) this.#markCategory(g.edgeTo(k));
       }
     }
+    this.#findGlobals();
+  }
+
+  /** Each realm's global object, as its NativeContext names it (newer V8 has no root shortcut to it). */
+  #findGlobals(): void {
+    const g = this.g;
+    const native = g.strings.indexOf('system / NativeContext');
+    if (native < 0) return;
+    for (let i = 0; i < g.nodeCount; i++) {
+      if (g.nodes[i * g.nodeFields + 1] !== native) continue;
+      const [first, end] = g.outEdges(i);
+      for (let e = first; e < end; e++) {
+        const name = g.edgeName(e);
+        if (name === 'global_object' || (name === 'extension' && g.nodeType(g.edgeTo(e)) === 'object')) this.#globals.add(g.edgeTo(e));
+      }
+    }
   }
 
   #markCategory(node: number): void {
@@ -98,7 +117,7 @@ export class Walker {
     return this.#rootKind[node] === 1;
   }
   isContext(node: number): boolean {
-    return this.g.nodes[node * this.g.nodeFields + 1] === this.#contextName;
+    return this.#contextNames.has(this.g.nodes[node * this.g.nodeFields + 1]!);
   }
   /** A module's top-level scope: a Context whose extension is the SourceTextModule. */
   isModuleContext(node: number): boolean {
