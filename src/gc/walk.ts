@@ -212,7 +212,10 @@ export class Walker {
     while (head < tail) {
       const node = queue[head++]!;
       if (node !== g.target) {
-        const rank = this.rootRank(node);
+        let rank = this.rootRank(node);
+        // A module's or script's scope is a root through its variables, not through its engine
+        // fields (the scope's `extension` is the module record: a path through it explains nothing).
+        if (rank === Rank.User && this.isContext(node) && g.edgeType(via[node]!) !== 'context') rank = undefined;
         if (rank === Rank.User) return { rank, edges: this.#edgesFrom(node, via) };
         if (rank === Rank.Engine) {
           if (engine < 0) engine = node;

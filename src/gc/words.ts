@@ -16,7 +16,10 @@ export interface RetainerStep {
 /** One step as whyAlive prints it: `Manager.workers`, `Map value for key 'Alice'`, `manager1 (module variable)`. */
 export function renderStep(step: RetainerStep): string {
   if (step.edge === '') return step.holder;
-  if (step.edge.startsWith('.') || step.edge.startsWith('[')) return step.holder + step.edge;
+  if (step.edge.startsWith('.') || step.edge.startsWith('[')) {
+    // A function's own property reads as `Manager.instances`, the way the program writes it.
+    return (step.holder.startsWith('function ') ? step.holder.slice('function '.length) : step.holder) + step.edge;
+  }
   if (step.holder.startsWith('(')) return `${step.edge} ${step.holder}`;
   return `${step.holder} ${step.edge}`;
 }
@@ -31,7 +34,7 @@ function quote(text: string): string {
 
 /** How a property name reads after its holder: `.workers`, `['a b']`, `[Symbol(id)]`, `[3]`. */
 function propertyAccess(name: string): string {
-  if (IDENTIFIER.test(name)) return `.${name}`;
+  if (IDENTIFIER.test(name) || (name.startsWith('#') && IDENTIFIER.test(name.slice(1)))) return `.${name}`;
   if (/^\d+$/.test(name)) return `[${name}]`;
   const symbol = /^<symbol(?: (.*))?>$/.exec(name);
   if (symbol !== null) return `[Symbol(${symbol[1] ?? ''})]`;
