@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { Ref } from 'weakref-ts';
 import { expectCollected, getReferents, getReferrers } from 'weakref-ts/gc';
+import { registerPlugin, unregisterPlugins } from './fixtures/gc/leaks.js';
 
 /** Survivors live here between jobs. */
 const keep = globalThis as unknown as Record<string, unknown>;
@@ -40,6 +41,16 @@ describe('getReferrers: real live objects, like CPython\'s gc.get_referrers', ()
     const others = found.filter((f) => !Object.values(holders).includes(f as never));
     assert.deepEqual(others, [], 'nothing else: not this call\'s frame, arguments or probe');
     delete keep.holders;
+  });
+
+  test('a module variable is held by the module\'s functions that read it (not by the module\'s hidden body)', () => {
+    const plugin = registerPlugin('p2');
+    const [plugins] = getReferrers(plugin);
+    assert.ok(Array.isArray(plugins) && plugins.includes(plugin));
+    const readers = getReferrers(plugins);
+    assert.ok(readers.includes(registerPlugin) && readers.includes(unregisterPlugins));
+    assert.ok(readers.every((f) => typeof f === 'function' && f.name !== ''), 'only named module functions');
+    unregisterPlugins();
   });
 
   test('an object held only by the caller\'s frame has no referrers', () => {

@@ -1,6 +1,6 @@
 import { describeTarget } from '../internal/describe.js';
 import { kindOf } from '../internal/holdable.js';
-import { snapshotAround, type HeapGraph } from './heap.js';
+import { snapshotAround } from './heap.js';
 import { resolveIds } from './resolve.js';
 import { Walker } from './walk.js';
 import { Describer, renderStep, type RetainerStep } from './words.js';
@@ -89,6 +89,16 @@ function nearestObjects(
 /** Engine structures shared by a whole realm or module: climbing through them finds everything. */
 const OPAQUE = new Set(['system / NativeContext', 'system / SourceTextModule', 'system / ScriptContextTable']);
 
+/** The function V8 runs to evaluate a module's top level: held by the module's record, never visible to code. */
+function isModuleBody(w: Walker, closure: number): boolean {
+  const g = w.g;
+  for (const e of g.inEdges(closure)) {
+    if (g.edgeName(e) !== 'function') continue;
+    for (const up of g.inEdges(g.edgeFrom(e))) if (g.nodeName(g.edgeFrom(up)) === 'system / SourceTextModule') return true;
+  }
+  return false;
+}
+
 function collectReferrers(w: Walker): number[] {
   const g = w.g;
   return nearestObjects(
@@ -100,7 +110,7 @@ function collectReferrers(w: Walker): number[] {
       // scope also by the module's own machinery, which no program can see.
       const name = g.edgeName(e);
       if (name !== 'context' && name !== 'previous') return false;
-      return !w.isModuleContext(node) || g.nodeType(from) === 'closure';
+      return !w.isModuleContext(node) || (g.nodeType(from) === 'closure' && !isModuleBody(w, from));
     },
     (from) => !w.isSynthetic(from) && !OPAQUE.has(g.nodeName(from)),
   );
@@ -220,5 +230,3 @@ export function whyAlive(target: object): string {
   if (path === undefined) return `${head}\n(nothing but weak references and this call hold it: it can be collected)`;
   return [head, ...path.steps.map((step) => `← ${renderStep(step)}`)].join('\n');
 }
-
-export type { HeapGraph };

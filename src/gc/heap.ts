@@ -109,7 +109,7 @@ export class HeapGraph {
     this.#buildReverse();
     return this.#edgeFrom![e]!;
   }
-  /** Calls `fn(edge)` for each out-edge of `node`. */
+  /** The range of `node`'s out-edge indexes: [first, end). */
   outEdges(node: number): [number, number] {
     return [this.firstEdge[node]!, this.firstEdge[node + 1]!];
   }
