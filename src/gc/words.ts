@@ -24,6 +24,13 @@ export function renderStep(step: RetainerStep): string {
   return `${step.holder} ${step.edge}`;
 }
 
+/** A bound function's parts, as `fn.bind(thisArg, ...args)` wrote them. */
+const BOUND: Record<string, string> = {
+  bound_target_function: '(target function)',
+  bound_this: '(bound this)',
+  bound_arguments: '(bound arguments)',
+};
+
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 const MAX_TEXT = 40;
 
@@ -57,7 +64,10 @@ export class Describer {
     if (this.#w.isGlobal(node)) return 'globalThis';
     const name = g.nodeName(node);
     const type = g.nodeType(node);
-    if (type === 'closure') return name ? `function ${name}` : 'function (anonymous)';
+    if (type === 'closure') {
+      if (g.findEdge(node, 'bound_this') >= 0) return 'bound function';
+      return name ? `function ${name}` : 'function (anonymous)';
+    }
     if (name.startsWith('system / ')) return `(${name.slice('system / '.length)})`;
     if (type === 'synthetic' || type === 'native') return name.startsWith('(') ? name : `(${name})`;
     if (type === 'array' || type === 'hidden' || type === 'code') return name ? `(${name})` : '(engine internal)';
@@ -131,6 +141,7 @@ export class Describer {
       case 'context':
         return `variable '${name}'`;
       default:
+        if (BOUND[name] !== undefined) return BOUND[name];
         return this.#w.isRootCategory(g.edgeFrom(e)) ? '' : `(internal '${name}')`;
     }
   }
