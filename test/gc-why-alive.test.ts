@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, test } from 'node:test';
-import { Ref } from 'weakref-ts';
+import { IterableWeakMap, IterableWeakSet, Ref, WeakValueMap } from 'weakref-ts';
 import { collect, getReferents, retainerPath, whyAlive } from 'weakref-ts/gc';
 import {
   Counter,
@@ -122,17 +122,20 @@ describe('whyAlive / retainerPath: the seeds\' leak scenarios, chain content ass
 });
 
 describe('retainerPath: weak holders and the call itself never keep anything alive', () => {
-  test('undefined for an object held only by a WeakRef, a WeakMap key, a WeakSet or this library\'s Ref', () => {
+  test('undefined for an object held only weakly: WeakRef, WeakMap key, WeakSet, FinalizationRegistry, and this library\'s Ref, WeakValueMap, IterableWeakMap and IterableWeakSet', () => {
     const target = { only: 'weak' };
     keep.weakRef = new WeakRef(target);
     keep.weakMap = new WeakMap([[target, 'value']]);
     keep.weakSet = new WeakSet([target]);
     keep.ref = new Ref(target);
+    keep.valueMap = new WeakValueMap([['t', target]]);
+    keep.keyMap = new IterableWeakMap([[target, { payload: 1 }]]);
+    keep.weakSetOfOurs = new IterableWeakSet([target]);
     keep.registry = new FinalizationRegistry(() => {});
     (keep.registry as FinalizationRegistry<unknown>).register(target, 'held');
     assert.equal(retainerPath(target), undefined);
     assert.match(whyAlive(target), /^Object\n\(nothing but weak references and this call hold it/);
-    for (const k of ['weakRef', 'weakMap', 'weakSet', 'ref', 'registry']) delete keep[k];
+    for (const k of ['weakRef', 'weakMap', 'weakSet', 'ref', 'valueMap', 'keyMap', 'weakSetOfOurs', 'registry']) delete keep[k];
   });
 
   test('a WeakMap value is reported through its key, never as held by the map itself', () => {
