@@ -1,0 +1,197 @@
+#!/usr/bin/env node
+// `npm run test:engines`: runs test/engines/ (the portable behaviour suite and the
+// no-FinalizationRegistry suite) on every engine and prints one summary line per engine:
+//   node20: 24 passed, 0 failed
+// An engine that cannot be started (a missing binary, no browser) counts as a failure, never a skip.
+//
+// Options: --only=node20,deno   run a subset
+//          --verbose            print every test line, not only the failures
+//          --matrix             print the support matrix (engine × feature) as markdown
+//          --write-matrix       also write it to scripts/engines/MATRIX.md
+// Needs dist/ built (the npm script builds it first).
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runChromium } from './chromium.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+const nodes = join(here, 'nodes');
+const extraNode = (alias) => join(nodes, 'node_modules', alias, 'bin', 'node');
+const MARK = '@@weakref-ts-engines ';
+const CHILD_TIMEOUT_MS = 180_000;
+
+const args = process.argv.slice(2);
+const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length).split(',');
+const verbose = args.includes('--verbose');
+const writeMatrix = args.includes('--write-matrix');
+const printMatrix = writeMatrix || args.includes('--matrix');
+
+const machineNode = `node${process.versions.node.split('.')[0]}`;
+
+/** Each engine: how to run one entry file of test/engines/ (main.mjs or no-fr.mjs). */
+const ENGINES = [
+  { name: machineNode, command: () => [process.execPath, '--expose-gc'] },
+  { name: 'node22', command: () => [extraNode('node22'), '--expose-gc'], needsNodes: true },
+  { name: 'node24', command: () => [extraNode('node24'), '--expose-gc'], needsNodes: true },
+  // --no-lock: do not write a deno.lock into the repository.
+  { name: 'deno', command: () => [bin('deno'), 'run', '--v8-flags=--expose-gc', `--allow-read=${root}`, '--no-lock', '--no-prompt'] },
+  { name: 'bun', command: () => [bin('bun'), 'run', '--no-install'] },
+  { name: 'chromium', browser: true },
+].filter((engine) => !only || only.includes(engine.name) || (engine.name === machineNode && only.includes('node')));
+
+/** The extra Node releases live in their own lockfile (scripts/engines/nodes): install them once. */
+function ensureExtraNodes() {
+  if (existsSync(extraNode('node22')) && existsSync(extraNode('node24'))) return undefined;
+  console.log('installing Node 22 and 24 from scripts/engines/nodes/package-lock.json ...');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const result = spawnSync(npm, ['ci', '--no-audit', '--no-fund', '--prefix', nodes], { stdio: 'inherit' });
+  return result.status === 0 ? undefined : `npm ci in ${nodes} failed (exit ${result.status})`;
+}
+
+/** Runs one entry file in a child engine; resolves to its summary or to a crash description. */
+function runChild(command, entry) {
+  return new Promise((resolve) => {
+    const [exe, ...flags] = command;
+    let output = '';
+    let child;
+    try {
+      child = spawn(exe, [...flags, join(root, 'test', 'engines', entry)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    } catch (error) {
+      resolve({ crash: `could not start ${exe}: ${error.message}`, output });
+      return;
+    }
+    const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({ crash: `could not start ${exe}: ${error.message}`, output });
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const line = output.split('\n').find((l) => l.startsWith(MARK));
+      if (line === undefined) {
+        resolve({ crash: `${entry} ended (exit ${code}${signal ? `, ${signal}` : ''}) without a result`, output });
+      } else {
+        resolve({ summary: JSON.parse(line.slice(MARK.length)), output });
+      }
+    });
+  });
+}
+
+/** Turns a child outcome into results; a crash is one failed test named after the entry file. */
+function resultsOf(outcome, entry) {
+  if (outcome.summary) return outcome.summary.results;
+  return [{ feature: entry === 'no-fr.mjs' ? 'no-fr' : 'suite', name: outcome.crash, ok: false, error: outcome.crash }];
+}
+
+function printable(output) {
+  return output
+    .split('\n')
+    .filter((l) => !l.startsWith(MARK) && !/^\w+( \(no FinalizationRegistry\))?: \d+ passed, \d+ failed$/.test(l))
+    .filter((l) => verbose || !l.startsWith('ok - '))
+    .join('\n')
+    .trim();
+}
+
+async function runEngine(engine, nodesProblem) {
+  if (engine.needsNodes && nodesProblem) {
+    return { results: [{ feature: 'suite', name: nodesProblem, ok: false, error: nodesProblem }], version: '?' };
+  }
+  if (engine.browser) {
+    const lines = [];
+    try {
+      const { main, noFr, version } = await runChromium(root, (line) => lines.push(line));
+      const shown = printable(lines.join('\n'));
+      if (shown) console.log(shown.replace(/^/gm, `  ${engine.name}| `));
+      return { results: [...main.results, ...noFr.results], version: `Chromium ${version}` };
+    } catch (error) {
+      console.log(`  ${engine.name}| ${lines.join('\n')}`);
+      const problem = `could not run headless Chromium (${error.message.split('\n')[0]})`;
+      return { results: [{ feature: 'suite', name: problem, ok: false, error: problem }], version: '?' };
+    }
+  }
+  const command = engine.command();
+  const results = [];
+  let version = '?';
+  for (const entry of ['main.mjs', 'no-fr.mjs']) {
+    const outcome = await runChild(command, entry);
+    const shown = printable(outcome.output);
+    if (shown) console.log(shown.replace(/^/gm, `  ${engine.name}| `));
+    if (outcome.summary) version = outcome.summary.engine.version;
+    results.push(...resultsOf(outcome, entry));
+  }
+  return { results, version };
+}
+
+// ---- the support matrix ------------------------------------------------------------------------
+
+const FEATURE_TITLES = {
+  ref: 'ref / Ref / KeyedRef',
+  'ref.callback': 'callbacks (once, newest first)',
+  'ref.dropped': 'dropped Ref stays silent',
+  unraisable: 'throwing callback → hook',
+  counting: 'getWeakRefCount / getWeakRefs',
+  typeerrors: 'TypeError naming the kind',
+  engine: 'KeepDuringJob (engine fact)',
+  python: 'weakref-ts/python aliases',
+  'gc.collect': 'weakref-ts/gc collect()',
+  'no-fr': 'no FinalizationRegistry: import works, errors name engine + function',
+};
+
+function matrix(runs) {
+  const features = [];
+  for (const run of runs) for (const r of run.results) if (!features.includes(r.feature)) features.push(r.feature);
+  const header = `| feature | ${runs.map((run) => run.name).join(' | ')} |`;
+  const rule = `| --- | ${runs.map(() => '---').join(' | ')} |`;
+  const rows = features.map((feature) => {
+    const cells = runs.map((run) => {
+      const mine = run.results.filter((r) => r.feature === feature);
+      if (mine.length === 0) return '—';
+      const failed = mine.filter((r) => !r.ok).length;
+      const notes = [...new Set(mine.flatMap((r) => r.notes ?? []))];
+      const mark = failed === 0 ? `✅ ${mine.length}/${mine.length}` : `❌ ${mine.length - failed}/${mine.length}`;
+      return notes.length ? `${mark} (${notes.join('; ')})` : mark;
+    });
+    return `| ${FEATURE_TITLES[feature] ?? feature} | ${cells.join(' | ')} |`;
+  });
+  const versions = runs.map((run) => `- ${run.name}: ${run.version}`).join('\n');
+  return `${header}\n${rule}\n${rows.join('\n')}\n\nEngines:\n${versions}\n`;
+}
+
+// ---- main ----------------------------------------------------------------------------------------
+
+const started = Date.now();
+const nodesProblem = ENGINES.some((e) => e.needsNodes) ? ensureExtraNodes() : undefined;
+const runs = [];
+for (const engine of ENGINES) {
+  const t0 = Date.now();
+  const { results, version } = await runEngine(engine, nodesProblem);
+  const passed = results.filter((r) => r.ok).length;
+  runs.push({ name: engine.name, version, results, passed, failed: results.length - passed, ms: Date.now() - t0 });
+}
+
+if (printMatrix) {
+  const table = matrix(runs);
+  console.log(`\n${table}`);
+  if (writeMatrix) {
+    const date = new Date().toISOString().slice(0, 10);
+    writeFileSync(
+      join(here, 'MATRIX.md'),
+      `# Support matrix (engine × feature)\n\nFilled by \`node scripts/engines/run.mjs --write-matrix\` on ${date}` +
+        ` (${process.platform}-${process.arch}). Each cell: tests passed / tests run for that feature;` +
+        ` notes in brackets are engine-specific expectations the tests assert.\n\n${table}`,
+    );
+  }
+}
+
+console.log('');
+for (const run of runs) console.log(`${run.name}: ${run.passed} passed, ${run.failed} failed`);
+const passed = runs.reduce((n, run) => n + run.passed, 0);
+const failed = runs.reduce((n, run) => n + run.failed, 0);
+console.log(`(${runs.length} engines in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+console.log(`engines: ${passed} passed, ${failed} failed`);
+process.exitCode = failed > 0 ? 1 : 0;
