@@ -18,6 +18,10 @@ import { runChromium } from './chromium.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
+/** Deno comes as its platform binary package (the wrapper's optional deps cannot be locked). */
+const deno = () =>
+  [join(root, 'node_modules', '@deno', 'linux-x64-glibc', 'deno'), bin('deno')].find((path) => existsSync(path)) ??
+  'deno (not found: expected node_modules/@deno/linux-x64-glibc/deno from npm ci)';
 const nodes = join(here, 'nodes');
 const extraNode = (alias) => join(nodes, 'node_modules', alias, 'bin', 'node');
 const MARK = '@@weakref-ts-engines ';
@@ -37,7 +41,7 @@ const ENGINES = [
   { name: 'node22', command: () => [extraNode('node22'), '--expose-gc'], needsNodes: true },
   { name: 'node24', command: () => [extraNode('node24'), '--expose-gc'], needsNodes: true },
   // --no-lock: do not write a deno.lock into the repository.
-  { name: 'deno', command: () => [bin('deno'), 'run', '--v8-flags=--expose-gc', `--allow-read=${root}`, '--no-lock', '--no-prompt'] },
+  { name: 'deno', command: () => [deno(), 'run', '--v8-flags=--expose-gc', `--allow-read=${root}`, '--no-lock', '--no-prompt'] },
   { name: 'bun', command: () => [bin('bun'), 'run', '--no-install'] },
   { name: 'chromium', browser: true },
 ].filter((engine) => !only || only.includes(engine.name) || (engine.name === machineNode && only.includes('node')));
