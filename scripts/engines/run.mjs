@@ -95,8 +95,8 @@ function resultsOf(outcome, entry) {
 function printable(output) {
   return output
     .split('\n')
-    .filter((l) => !l.startsWith(MARK) && !/^\w+( \(no FinalizationRegistry\))?: \d+ passed, \d+ failed$/.test(l))
-    .filter((l) => verbose || !l.startsWith('ok - '))
+    .filter((l) => !l.startsWith(MARK) && !/^\w+( \(no FinalizationRegistry\))?: \d+ passed, \d+ failed/.test(l))
+    .filter((l) => verbose || !/^(ok|skipped) - /.test(l))
     .join('\n')
     .trim();
 }
@@ -153,8 +153,9 @@ function matrix(runs) {
   const rule = `| --- | ${runs.map(() => '---').join(' | ')} |`;
   const rows = features.map((feature) => {
     const cells = runs.map((run) => {
-      const mine = run.results.filter((r) => r.feature === feature);
-      if (mine.length === 0) return '—';
+      const all = run.results.filter((r) => r.feature === feature);
+      const mine = all.filter((r) => !r.skipped);
+      if (mine.length === 0) return all.length ? 'not built' : '—';
       const failed = mine.filter((r) => !r.ok).length;
       const notes = [...new Set(mine.flatMap((r) => r.notes ?? []))];
       const mark = failed === 0 ? `✅ ${mine.length}/${mine.length}` : `❌ ${mine.length - failed}/${mine.length}`;
@@ -174,8 +175,9 @@ const runs = [];
 for (const engine of ENGINES) {
   const t0 = Date.now();
   const { results, version } = await runEngine(engine, nodesProblem);
-  const passed = results.filter((r) => r.ok).length;
-  runs.push({ name: engine.name, version, results, passed, failed: results.length - passed, ms: Date.now() - t0 });
+  const skipped = results.filter((r) => r.skipped).length;
+  const passed = results.filter((r) => r.ok && !r.skipped).length;
+  runs.push({ name: engine.name, version, results, passed, skipped, failed: results.length - passed - skipped, ms: Date.now() - t0 });
 }
 
 if (printMatrix) {
@@ -192,10 +194,16 @@ if (printMatrix) {
   }
 }
 
+const skippedNames = [...new Set(runs.flatMap((run) => run.results.filter((r) => r.skipped).map((r) => `${r.feature}: ${r.name} (${r.skipped})`)))];
+if (skippedNames.length > 0) {
+  console.log(`\nskipped on every engine because dist/ does not have them yet:\n${skippedNames.map((n) => `  - ${n}`).join('\n')}`);
+}
 console.log('');
-for (const run of runs) console.log(`${run.name}: ${run.passed} passed, ${run.failed} failed`);
-const passed = runs.reduce((n, run) => n + run.passed, 0);
-const failed = runs.reduce((n, run) => n + run.failed, 0);
+const counts = (run) => `${run.passed} passed, ${run.failed} failed${run.skipped ? `, ${run.skipped} skipped` : ''}`;
+for (const run of runs) console.log(`${run.name}: ${counts(run)}`);
+const total = { passed: 0, failed: 0, skipped: 0 };
+for (const run of runs) for (const key of Object.keys(total)) total[key] += run[key];
 console.log(`(${runs.length} engines in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-console.log(`engines: ${passed} passed, ${failed} failed`);
+console.log(`engines: ${counts(total)}`);
+const failed = total.failed;
 process.exitCode = failed > 0 ? 1 : 0;

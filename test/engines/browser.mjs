@@ -5,7 +5,7 @@
 // - syncGc: `window.gc`, present because the browser was started with --js-flags=--expose-gc; only
 //   the KeepDuringJob test and the library's own collect() use it.
 import { detectEngine, runAll } from './harness.mjs';
-import './suite.mjs';
+import './all.mjs';
 
 export async function run() {
   const engine = detectEngine();

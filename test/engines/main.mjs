@@ -2,7 +2,7 @@
 // --v8-flags=--expose-gc) and Bun. Imports the built package by path (dist/), runs the suite,
 // prints one line per test and then one machine-readable line for scripts/engines/run.mjs.
 import { detectEngine, RESULT_MARK, runAll } from './harness.mjs';
-import './suite.mjs';
+import './all.mjs';
 
 const engine = detectEngine();
 const lib = await import('../../dist/index.js');
@@ -33,5 +33,5 @@ const summary = await runAll({
   collect: () => gcmod.collect(),
 });
 console.log(RESULT_MARK + JSON.stringify(summary));
-console.log(`${engine.name}: ${summary.passed} passed, ${summary.failed} failed`);
+console.log(`${engine.name}: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
 if (summary.failed > 0 && typeof globalThis.process?.exit === 'function') globalThis.process.exitCode = 1;

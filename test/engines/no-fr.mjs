@@ -17,6 +17,6 @@ export async function run() {
 if (typeof globalThis.window !== 'object') {
   const summary = await run();
   console.log(RESULT_MARK + JSON.stringify(summary));
-  console.log(`${summary.engine.name} (no FinalizationRegistry): ${summary.passed} passed, ${summary.failed} failed`);
+  console.log(`${summary.engine.name} (no FinalizationRegistry): ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
   if (summary.failed > 0 && globalThis.process) globalThis.process.exitCode = 1;
 }
