@@ -70,6 +70,27 @@ async function runPage(context, base, entry, log) {
 }
 
 /**
+ * Arms test/engines/at-exit.mjs in a page, then closes the page the way a user closes a tab
+ * (running its unload handlers): the page's "exit" is pagehide. Navigating away is no exit: the
+ * page may go into the back/forward cache (pagehide with persisted = true, and nothing must run).
+ * Returns what the page printed, for run.mjs's atExitResult.
+ */
+async function runAtExitPage(context, base) {
+  const page = await context.newPage();
+  const lines = [];
+  page.on('console', (message) => lines.push(message.text()));
+  await page.goto(`${base}/`);
+  await page.evaluate(async (url) => {
+    const module = await import(url);
+    await module.arm();
+  }, `${base}/test/engines/at-exit.mjs`);
+  const closed = page.waitForEvent('close');
+  await page.close({ runBeforeUnload: true });
+  await closed;
+  return lines.join('\n');
+}
+
+/**
  * Launches Chromium, runs the suite and the no-FinalizationRegistry suite, and returns both
  * summaries. Throws when Chromium cannot be launched (a missing browser must fail the run).
  */
@@ -99,7 +120,8 @@ export async function runChromium(root, log = console.log) {
     });
     const main = await runPage(context, base, 'browser.mjs', log);
     const noFr = await runPage(context, base, 'no-fr.mjs', log);
-    return { main, noFr, version: context.browser()?.version() };
+    const atExit = await runAtExitPage(context, base);
+    return { main, noFr, atExit, version: context.browser()?.version() };
   } finally {
     await context?.close().catch(() => {});
     server.close();

@@ -56,13 +56,14 @@ function ensureExtraNodes() {
 }
 
 /** Runs one entry file in a child engine; resolves to its summary or to a crash description. */
-function runChild(command, entry) {
+function runChild(command, entry, extraArgs = []) {
   return new Promise((resolve) => {
     const [exe, ...flags] = command;
     let output = '';
     let child;
     try {
-      child = spawn(exe, [...flags, join(root, 'test', 'engines', entry)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      const args = [...flags, join(root, 'test', 'engines', entry), ...extraArgs];
+      child = spawn(exe, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     } catch (error) {
       resolve({ crash: `could not start ${exe}: ${error.message}`, output });
       return;
@@ -84,6 +85,19 @@ function runChild(command, entry) {
       }
     });
   });
+}
+
+/**
+ * Judges what test/engines/at-exit.mjs printed: both live atExit finalizers ran, newest first, and
+ * neither the atExit = false nor the detached one did.
+ */
+export function atExitResult(output, how) {
+  const name = `finalize atExit: live finalizers run newest first ${how}; atExit = false and detached ones never`;
+  const skipped = /AT-EXIT skipped: (.*)/.exec(output);
+  if (skipped) return { feature: 'finalize.atExit', name, ok: true, skipped: skipped[1], notes: [] };
+  const ran = output.split('\n').filter((line) => line.startsWith('AT-EXIT ran')).map((line) => line.slice('AT-EXIT ran '.length));
+  const ok = output.includes('AT-EXIT armed') && ran.join(',') === 'newer,older';
+  return { feature: 'finalize.atExit', name, ok, notes: [], error: ok ? undefined : `ran: ${ran.join(', ') || 'nothing'}` };
 }
 
 /** Turns a child outcome into results; a crash is one failed test named after the entry file. */
@@ -108,10 +122,12 @@ async function runEngine(engine, nodesProblem) {
   if (engine.browser) {
     const lines = [];
     try {
-      const { main, noFr, version } = await runChromium(root, (line) => lines.push(line));
+      const { main, noFr, atExit, version } = await runChromium(root, (line) => lines.push(line));
       const shown = printable(lines.join('\n'));
       if (shown) console.log(shown.replace(/^/gm, `  ${engine.name}| `));
-      return { results: [...main.results, ...noFr.results], version: `Chromium ${version}` };
+      const exit = atExitResult(atExit, 'when the page goes away (pagehide)');
+      if (!exit.ok) console.log(`  ${engine.name}| not ok - ${exit.feature}: ${exit.name}\n  ${engine.name}|     ${exit.error}`);
+      return { results: [...main.results, ...noFr.results, exit], version: `Chromium ${version}` };
     } catch (error) {
       console.log(`  ${engine.name}| ${lines.join('\n')}`);
       const problem = `could not run headless Chromium (${error.message.split('\n')[0]})`;
@@ -128,6 +144,12 @@ async function runEngine(engine, nodesProblem) {
     if (outcome.summary) version = outcome.summary.engine.version;
     results.push(...resultsOf(outcome, entry));
   }
+  for (const [how, args] of [['at the end of the event loop', []], ['at process.exit()', ['--exit']]]) {
+    const outcome = await runChild(command, 'at-exit.mjs', args);
+    const result = atExitResult(outcome.output, how);
+    if (!result.ok) console.log(`  ${engine.name}| not ok - ${result.feature}: ${result.name}\n  ${engine.name}|     ${result.error}`);
+    results.push(result);
+  }
   return { results, version };
 }
 
@@ -143,6 +165,12 @@ const FEATURE_TITLES = {
   engine: 'KeepDuringJob (engine fact)',
   python: 'weakref-ts/python aliases',
   'gc.collect': 'weakref-ts/gc collect()',
+  collections: 'IterableWeakMap / WeakValueMap / IterableWeakSet',
+  proxy: 'proxy / isProxy',
+  weakmethod: 'WeakMethod',
+  finalize: 'finalize',
+  'finalize.atExit': 'finalize atExit (process exit / pagehide)',
+  'gc.diagnostics': 'weakref-ts/gc getReferrers / retainerPath / whyAlive / expectCollected',
   'no-fr': 'no FinalizationRegistry: import works, errors name engine + function',
 };
 

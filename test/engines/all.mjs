@@ -2,3 +2,4 @@
 import './suite.mjs';
 import './suite-collections.mjs';
 import './suite-objects.mjs';
+import './suite-gc.mjs';

@@ -60,3 +60,28 @@ test('no-fr', 'collect() resolves, or rejects with an Error naming the engine an
   assert.ok(error instanceof Error && ENGINE_IN_MESSAGE.test(error.message), `names the engine: ${error?.message}`);
   assert.ok(/collect\(\)/.test(error.message), `names the function: ${error.message}`);
 });
+
+test('no-fr', 'the collections work without a registry (they sweep lazily instead)', (t) => {
+  const { IterableWeakMap, WeakValueMap, IterableWeakSet } = t.lib;
+  const o = {};
+  const map = new IterableWeakMap([[o, 1]]);
+  const values = new WeakValueMap([['a', o]]);
+  const set = new IterableWeakSet([o]);
+  assert.ok(map.get(o) === 1 && map.size === 1 && [...map.keys()][0] === o, 'IterableWeakMap');
+  assert.ok(values.get('a') === o && values.size === 1 && [...values.values()][0] === o, 'WeakValueMap');
+  assert.ok(set.has(o) && set.size === 1 && [...set][0] === o, 'IterableWeakSet');
+  assert.ok(map.delete(o) && values.delete('a') && set.delete(o) && map.size + values.size + set.size === 0);
+}, { needs: ['IterableWeakMap', 'WeakValueMap', 'IterableWeakSet'] });
+
+test('no-fr', 'proxy without a callback works; with one it throws an Error naming the engine and proxy', (t) => {
+  const { proxy } = t.lib;
+  const target = { a: 1 };
+  assert.equal(proxy(target).a, 1);
+  const error = assert.throws(() => proxy({}, () => {}), Error, ENGINE_IN_MESSAGE);
+  assert.ok(/\bproxy\b/.test(error.message), `the message names the function: ${error.message}`);
+}, { needs: ['proxy'] });
+
+test('no-fr', 'finalize throws an Error naming the engine and finalize', (t) => {
+  const error = assert.throws(() => t.lib.finalize({}, () => {}), Error, ENGINE_IN_MESSAGE);
+  assert.ok(/\bfinalize\b/.test(error.message), `the message names the function: ${error.message}`);
+}, { needs: ['finalize'] });
