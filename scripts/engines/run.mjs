@@ -185,14 +185,36 @@ function matrix(runs) {
       const mine = all.filter((r) => !r.skipped);
       if (mine.length === 0) return all.length ? 'not built' : '—';
       const failed = mine.filter((r) => !r.ok).length;
-      const notes = [...new Set(mine.flatMap((r) => r.notes ?? []))];
+      // Notes of passing tests only: they label engine-specific expectations that held.
+      const notes = [...new Set(mine.filter((r) => r.ok).flatMap((r) => r.notes ?? []))];
       const mark = failed === 0 ? `✅ ${mine.length}/${mine.length}` : `❌ ${mine.length - failed}/${mine.length}`;
       return notes.length ? `${mark} (${notes.join('; ')})` : mark;
     });
     return `| ${FEATURE_TITLES[feature] ?? feature} | ${cells.join(' | ')} |`;
   });
   const versions = runs.map((run) => `- ${run.name}: ${run.version}`).join('\n');
-  return `${header}\n${rule}\n${rows.join('\n')}\n\nEngines:\n${versions}\n`;
+  // One line per failing test, with the engines it fails on (the first error shown).
+  const failing = new Map();
+  for (const run of runs) {
+    for (const r of run.results.filter((result) => !result.ok)) {
+      const key = `${r.feature}: ${r.name}`;
+      const entry = failing.get(key) ?? { engines: [], error: r.error };
+      entry.engines.push(run.name);
+      failing.set(key, entry);
+    }
+  }
+  const failures = [...failing].map(([key, { engines, error }]) => `- ${key} — ${engines.join(', ')}: \`${String(error).split('\n')[0].slice(0, 160)}\``);
+  const skipped = [...new Set(runs.flatMap((run) => run.results.filter((r) => r.skipped).map((r) => `- ${r.feature}: ${r.name} (${r.skipped})`)))];
+  return (
+    `${header}\n${rule}\n${rows.join('\n')}\n\nEngines:\n${versions}\n` +
+    (failures.length ? `\nFailing tests:\n${failures.join('\n')}\n` : '\nNo failing test.\n') +
+    (skipped.length ? `\nSkipped on every engine (export not in this build):\n${skipped.join('\n')}\n` : '')
+  );
+}
+
+function commit() {
+  const head = spawnSync('git', ['log', '-1', '--format=%h %s'], { cwd: root, encoding: 'utf8' });
+  return head.status === 0 ? `\`${head.stdout.trim()}\`` : 'unknown';
 }
 
 // ---- main ----------------------------------------------------------------------------------------
@@ -216,8 +238,8 @@ if (printMatrix) {
     writeFileSync(
       join(here, 'MATRIX.md'),
       `# Support matrix (engine × feature)\n\nFilled by \`node scripts/engines/run.mjs --write-matrix\` on ${date}` +
-        ` (${process.platform}-${process.arch}). Each cell: tests passed / tests run for that feature;` +
-        ` notes in brackets are engine-specific expectations the tests assert.\n\n${table}`,
+        ` (${process.platform}-${process.arch}) at commit ${commit()}. Each cell: tests passed / tests run for` +
+        ` that feature; notes in brackets are engine-specific expectations the tests asserted.\n\n${table}`,
     );
   }
 }
