@@ -95,13 +95,31 @@ async function runAtExitPage(context, base) {
  * summaries. Throws when Chromium cannot be launched (a missing browser must fail the run).
  */
 export async function runChromium(root, log = console.log) {
-  const { chromium } = await import('playwright-core');
   const server = await serve(root);
-  const profile = mkdtempSync(join(tmpdir(), 'weakref-ts-chromium-'));
-  let context;
   try {
     const address = server.address();
     const base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    // window.gc: only the KeepDuringJob test and the library's own collect() use it.
+    const flagged = await withBrowser(['--js-flags=--expose-gc'], async (context) => ({
+      main: await runPage(context, base, 'browser.mjs', log),
+      noFr: await runPage(context, base, 'no-fr.mjs', log),
+      atExit: await runAtExitPage(context, base),
+      version: context.browser()?.version(),
+    }));
+    // Without the flag, the library's collect() has no way to force a collection: it must say so.
+    const noFlag = await withBrowser([], (context) => runPage(context, base, 'no-flag.mjs', log));
+    return { ...flagged, noFlag };
+  } finally {
+    server.close();
+  }
+}
+
+/** Launches headless Chromium on a fresh profile, runs `use(context)`, and always cleans up. */
+async function withBrowser(extraArgs, use) {
+  const { chromium } = await import('playwright-core');
+  const profile = mkdtempSync(join(tmpdir(), 'weakref-ts-chromium-'));
+  let context;
+  try {
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
@@ -114,17 +132,12 @@ export async function runChromium(root, log = console.log) {
         '--disable-sync',
         '--no-first-run',
         '--disable-dev-shm-usage',
-        // window.gc: only the KeepDuringJob test and the library's own collect() use it.
-        '--js-flags=--expose-gc',
+        ...extraArgs,
       ],
     });
-    const main = await runPage(context, base, 'browser.mjs', log);
-    const noFr = await runPage(context, base, 'no-fr.mjs', log);
-    const atExit = await runAtExitPage(context, base);
-    return { main, noFr, atExit, version: context.browser()?.version() };
+    return await use(context);
   } finally {
     await context?.close().catch(() => {});
-    server.close();
     rmSync(profile, { recursive: true, force: true });
   }
 }

@@ -35,14 +35,17 @@ const printMatrix = writeMatrix || args.includes('--matrix');
 
 const machineNode = `node${process.versions.node.split('.')[0]}`;
 
-/** Each engine: how to run one entry file of test/engines/ (main.mjs or no-fr.mjs). */
+/**
+ * Each engine: how to run an entry file of test/engines/ with its own way to force GC (`command`),
+ * and with no GC flag at all (`plain`, for no-flag.mjs: collect() must manage by itself).
+ */
+const denoRun = () => [deno(), 'run', `--allow-read=${root}`, '--no-lock', '--no-prompt']; // no deno.lock written
 const ENGINES = [
-  { name: machineNode, command: () => [process.execPath, '--expose-gc'] },
-  { name: 'node22', command: () => [extraNode('node22'), '--expose-gc'], needsNodes: true },
-  { name: 'node24', command: () => [extraNode('node24'), '--expose-gc'], needsNodes: true },
-  // --no-lock: do not write a deno.lock into the repository.
-  { name: 'deno', command: () => [deno(), 'run', '--v8-flags=--expose-gc', `--allow-read=${root}`, '--no-lock', '--no-prompt'] },
-  { name: 'bun', command: () => [bin('bun'), 'run', '--no-install'] },
+  { name: machineNode, command: () => [process.execPath, '--expose-gc'], plain: () => [process.execPath] },
+  { name: 'node22', command: () => [extraNode('node22'), '--expose-gc'], plain: () => [extraNode('node22')], needsNodes: true },
+  { name: 'node24', command: () => [extraNode('node24'), '--expose-gc'], plain: () => [extraNode('node24')], needsNodes: true },
+  { name: 'deno', command: () => [...denoRun(), '--v8-flags=--expose-gc'], plain: denoRun },
+  { name: 'bun', command: () => [bin('bun'), 'run', '--no-install'], plain: () => [bin('bun'), 'run', '--no-install'] },
   { name: 'chromium', browser: true },
 ].filter((engine) => !only || only.includes(engine.name) || (engine.name === machineNode && only.includes('node')));
 
@@ -103,13 +106,14 @@ export function atExitResult(output, how) {
 /** Turns a child outcome into results; a crash is one failed test named after the entry file. */
 function resultsOf(outcome, entry) {
   if (outcome.summary) return outcome.summary.results;
-  return [{ feature: entry === 'no-fr.mjs' ? 'no-fr' : 'suite', name: outcome.crash, ok: false, error: outcome.crash }];
+  const feature = { 'no-fr.mjs': 'no-fr', 'no-flag.mjs': 'gc.collect' }[entry] ?? 'suite';
+  return [{ feature, name: outcome.crash, ok: false, error: outcome.crash }];
 }
 
 function printable(output) {
   return output
     .split('\n')
-    .filter((l) => !l.startsWith(MARK) && !/^\w+( \(no FinalizationRegistry\))?: \d+ passed, \d+ failed/.test(l))
+    .filter((l) => !l.startsWith(MARK) && !/^\w+( \([\w ]+\))?: \d+ passed, \d+ failed/.test(l))
     .filter((l) => verbose || !/^(ok|skipped) - /.test(l))
     .join('\n')
     .trim();
@@ -122,22 +126,21 @@ async function runEngine(engine, nodesProblem) {
   if (engine.browser) {
     const lines = [];
     try {
-      const { main, noFr, atExit, version } = await runChromium(root, (line) => lines.push(line));
+      const { main, noFr, noFlag, atExit, version } = await runChromium(root, (line) => lines.push(line));
       const shown = printable(lines.join('\n'));
       if (shown) console.log(shown.replace(/^/gm, `  ${engine.name}| `));
       const exit = atExitResult(atExit, 'when the page goes away (pagehide)');
       if (!exit.ok) console.log(`  ${engine.name}| not ok - ${exit.feature}: ${exit.name}\n  ${engine.name}|     ${exit.error}`);
-      return { results: [...main.results, ...noFr.results, exit], version: `Chromium ${version}` };
+      return { results: [...main.results, ...noFr.results, ...noFlag.results, exit], version: `Chromium ${version}` };
     } catch (error) {
       console.log(`  ${engine.name}| ${lines.join('\n')}`);
       const problem = `could not run headless Chromium (${error.message.split('\n')[0]})`;
       return { results: [{ feature: 'suite', name: problem, ok: false, error: problem }], version: '?' };
     }
   }
-  const command = engine.command();
   const results = [];
   let version = '?';
-  for (const entry of ['main.mjs', 'no-fr.mjs']) {
+  for (const [entry, command] of [['main.mjs', engine.command()], ['no-fr.mjs', engine.command()], ['no-flag.mjs', engine.plain()]]) {
     const outcome = await runChild(command, entry);
     const shown = printable(outcome.output);
     if (shown) console.log(shown.replace(/^/gm, `  ${engine.name}| `));
@@ -145,7 +148,7 @@ async function runEngine(engine, nodesProblem) {
     results.push(...resultsOf(outcome, entry));
   }
   for (const [how, args] of [['at the end of the event loop', []], ['at process.exit()', ['--exit']]]) {
-    const outcome = await runChild(command, 'at-exit.mjs', args);
+    const outcome = await runChild(engine.command(), 'at-exit.mjs', args);
     const result = atExitResult(outcome.output, how);
     if (!result.ok) console.log(`  ${engine.name}| not ok - ${result.feature}: ${result.name}\n  ${engine.name}|     ${result.error}`);
     results.push(result);
