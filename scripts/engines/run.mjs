@@ -256,7 +256,8 @@ const counts = (run) => `${run.passed} passed, ${run.failed} failed${run.skipped
 for (const run of runs) console.log(`${run.name}: ${counts(run)}`);
 const total = { passed: 0, failed: 0, skipped: 0 };
 for (const run of runs) for (const key of Object.keys(total)) total[key] += run[key];
-console.log(`(${runs.length} engines in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+console.log(`(${runs.length} engines in ${seconds(Date.now() - started)}: ${runs.map((run) => `${run.name} ${seconds(run.ms)}`).join(', ')})`);
 console.log(`engines: ${counts(total)}`);
 const failed = total.failed;
 process.exitCode = failed > 0 ? 1 : 0;
