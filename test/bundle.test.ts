@@ -70,6 +70,15 @@ for (const entry of ['weakref-ts', 'weakref-ts/python']) {
   }
 }
 
+// weakref-ts/gc may use Node built-ins, but only when a diagnostic is called (through
+// process.getBuiltinModule), never as an import: importing it must still work in a browser, where each
+// function then throws an Error naming itself and the engine (test/engines checks that in Chromium).
+test('bundle: weakref-ts/gc imports no Node built-in statically either', async () => {
+  const { found, text } = await bundle("export * from 'weakref-ts/gc';", []);
+  assert.deepEqual(found, [], `Node built-ins reached: ${JSON.stringify(found)}`);
+  assert.doesNotMatch(text, NODE_IMPORT_TEXT);
+});
+
 test('bundle: the detector catches node: imports, bare built-ins and node: text (control)', async () => {
   const { found, text } = await bundle(
     "import { readFileSync } from 'node:fs'; import path from 'path'; export const f = [readFileSync, path];",
