@@ -136,8 +136,8 @@ async function runEngine(engine, nodesProblem) {
       if (!exit.ok) console.log(`  ${engine.name}| not ok - ${exit.feature}: ${exit.name}\n  ${engine.name}|     ${exit.error}`);
       return { results: [...main.results, ...noFr.results, ...noFlag.results, exit], version: `Chromium ${version}` };
     } catch (error) {
-      console.log(`  ${engine.name}| ${lines.join('\n')}`);
       const problem = `could not run headless Chromium (${error.message.split('\n')[0]})`;
+      console.log([...lines, `not ok - ${problem}`].join('\n').replace(/^/gm, `  ${engine.name}| `));
       return { results: [{ feature: 'suite', name: problem, ok: false, error: problem }], version: '?' };
     }
   }
@@ -148,6 +148,7 @@ async function runEngine(engine, nodesProblem) {
     const shown = printable(outcome.output);
     if (shown) console.log(shown.replace(/^/gm, `  ${engine.name}| `));
     if (outcome.summary) version = outcome.summary.engine.version;
+    else console.log(`  ${engine.name}| not ok - ${outcome.crash}`);
     results.push(...resultsOf(outcome, entry));
   }
   for (const [how, args] of [['at the end of the event loop', []], ['at process.exit()', ['--exit']]]) {
