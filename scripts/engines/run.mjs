@@ -14,6 +14,7 @@
 // Needs dist/ built (the npm script builds it first).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runChromium } from './chromium.mjs';
@@ -43,11 +44,15 @@ const machineNode = `node${process.versions.node.split('.')[0]}`;
  * and with no GC flag at all (`plain`, for no-flag.mjs: collect() must manage by itself).
  */
 const denoRun = () => [deno(), 'run', `--allow-read=${root}`, '--no-lock', '--no-prompt']; // no deno.lock written
+// What weakref-ts/gc's diagnostics need on Deno: a heap snapshot file in the temp directory (found
+// through TMPDIR/TMP/TEMP) and the inspector (which Deno files under "sys"). Without them Deno throws
+// its own permission error (see the engines report).
+const denoDiagnostics = () => ['--allow-env=TMPDIR,TMP,TEMP', `--allow-read=${root},${tmpdir()}`, `--allow-write=${tmpdir()}`, '--allow-sys'];
 const ENGINES = [
   { name: machineNode, command: () => [process.execPath, '--expose-gc'], plain: () => [process.execPath] },
   { name: 'node22', command: () => [extraNode('node22'), '--expose-gc'], plain: () => [extraNode('node22')], needsNodes: true },
   { name: 'node24', command: () => [extraNode('node24'), '--expose-gc'], plain: () => [extraNode('node24')], needsNodes: true },
-  { name: 'deno', command: () => [...denoRun(), '--v8-flags=--expose-gc'], plain: denoRun },
+  { name: 'deno', command: () => [...denoRun(), ...denoDiagnostics(), '--v8-flags=--expose-gc'], plain: denoRun },
   { name: 'bun', command: () => [bin('bun'), 'run', '--no-install'], plain: () => [bin('bun'), 'run', '--no-install'] },
   { name: 'chromium', browser: true },
 ].filter((engine) => !only || only.includes(engine.name) || (engine.name === machineNode && only.includes('node')));
