@@ -23,7 +23,7 @@ import {
 const keep = globalThis as unknown as Record<string, unknown>;
 
 function snapshotFiles(): number {
-  return readdirSync(tmpdir()).filter((f) => f.startsWith('weakref-ts-gc-')).length;
+  return readdirSync(tmpdir()).filter((f) => f.startsWith(`weakref-ts-gc-${process.pid}-`)).length;
 }
 
 function lines(text: string): string[] {
