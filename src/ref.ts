@@ -9,6 +9,13 @@ import { reportUnraisable } from './internal/unraisable.js';
 
 export type { WeakTarget } from './internal/holdable.js';
 
+/**
+ * A callback's type as the `callback` property reports it. Written as a method signature so that
+ * TypeScript checks it bivariantly: otherwise the parameter would make `Ref<T>` invariant, and a
+ * `Ref<Worker>` (or the `Ref<this>` of `ref(this)`) could not be stored where a `Ref<object>` goes.
+ */
+export type RefCallback<R> = { bivarianceHack(ref: R): void }['bivarianceHack'];
+
 /** Hand-off from the constructor to {@link ref}, which runs synchronously right after it. */
 let lastHolder: WeakRef<object> | undefined;
 
@@ -58,7 +65,7 @@ export class Ref<T extends WeakTarget> extends WeakRef<T> implements Watcher {
    * The callback given at construction (Python's `__callback__`); `undefined` if there was none or
    * once it has run.
    */
-  get callback(): ((ref: Ref<T>) => void) | undefined {
+  get callback(): RefCallback<Ref<T>> | undefined {
     return this.#callback;
   }
 
