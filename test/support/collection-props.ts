@@ -117,6 +117,8 @@ export function examples(kind: Kind): Program[] {
         p(null, set(0, 5), set(1, 5), del(0), set(0, 6), COLLECT, drop(1), COLLECT),
         // ephemeron: a value referencing its own key does not keep the entry alive
         p([[0, 6], [1, 6]], drop(0), COLLECT, drop(1), GC, popItem, COLLECT),
+        // dead keys are hidden from values() at once
+        p(null, set(0, 5), set(1, 0), set(2, 6), drop(1), drop(2), GC, { op: 'iter', how: 'values', stop: null, muts: [] }, COLLECT),
         // falsy values are present values
         p(null, set(0, 1), set(1, 2), set(2, 3), { op: 'pop', k: 1, fallback: true }, del(0), drop(2), GC, popItem),
         // popItem skips dead newest entries; size exact after collect
@@ -132,6 +134,8 @@ export function examples(kind: Kind): Program[] {
         p(null, set(0, 0), del(0), drop(0), set(0, 1), GC, set(0, 0), COLLECT),
         // the same value under several keys
         p([[0, 0], [1, 0], [2, 0], [3, 1]], drop(0), GC, set(1, 2), popItem, TICK, COLLECT),
+        // read straight after the GC, before anything could prune: dead values are hidden at once
+        p(null, set(0, 0), set(1, 1), set(2, 0), drop(0), GC, { op: 'iter', how: 'values', stop: null, muts: [] }, COLLECT),
         // 0 and -0 are one key, NaN is a key
         p(null, set(3, 0), set(4, 1), set(5, 2), drop(1), GC, { op: 'getOrInsertComputed', k: 3, v: 3 }, COLLECT),
       ];
