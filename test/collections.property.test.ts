@@ -36,6 +36,7 @@ const mutants: Array<[Mutant, Subject]> = [
   ['value-holds-key', standIn('IterableWeakMap', referenceIterableWeakMap('value-holds-key'))],
   ['size-counts-dead', standIn('IterableWeakMap', referenceIterableWeakMap('size-counts-dead'))],
   ['delete-truthy', standIn('IterableWeakMap', referenceIterableWeakMap('delete-truthy'))],
+  ['iterator-holds-key', standIn('IterableWeakMap', referenceIterableWeakMap('iterator-holds-key'))],
   ['late-cleanup-deletes-new', standIn('WeakValueMap', referenceWeakValueMap('late-cleanup-deletes-new'))],
   ['set-over-dead-keeps-position', standIn('WeakValueMap', referenceWeakValueMap('set-over-dead-keeps-position'))],
   ['values-skip-no-liveness', standIn('WeakValueMap', referenceWeakValueMap('values-skip-no-liveness'))],

@@ -78,6 +78,8 @@ export type Op =
   | { op: 'refs' }
   | { op: 'setop'; fn: SetFn; other: number[] }
   | { op: 'iter'; how: IterHow; stop: number | null; muts: Array<{ at: number; m: Mutation }> }
+  | { op: 'open'; how: Exclude<IterHow, 'forEach'> } // an iterator kept open across later steps
+  | { op: 'resume'; n: number }
   | { op: 'bad'; via: BadVia; what: number; k: number }
   | { op: 'collect' } // await collect(): everything dropped is gone, size exact
   // One macrotask, then gc() with no wait: WeakRefs cleared, cleanups still pending. `quiet` skips the
@@ -121,6 +123,10 @@ export function showOp(op: Op): string {
       return `iterate ${op.how}${op.stop === null ? '' : ` stop after ${op.stop}`}${op.muts
         .map((x) => ` {after ${x.at}: ${showOp(x.m)}}`)
         .join('')}`;
+    case 'open':
+      return `open ${op.how}() iterator`;
+    case 'resume':
+      return `resume it by ${op.n}`;
     case 'bad':
       return `bad ${op.via}(${String(BAD[op.what]?.[1])}, k=${op.k})`;
     case 'gc':
@@ -167,74 +173,57 @@ export interface Entry<D> {
   d: D;
 }
 
+type ItemKind = 'pair' | 'key' | 'value';
+
 /**
- * Checks one iteration against the model Map, visited in step. `drive` feeds the yielded items to
- * `visit` and stops when it returns false; `mutate(n)` runs after the n-th item on both sides.
+ * Walks the model Map alongside a real iteration. The model iterator is a live `Map` iterator, so
+ * changes made to the model in the middle (and to the collection, by the same operation) are seen
+ * with `Map`'s semantics; dead entries are skipped, as the collection must skip them.
  */
-function compareIteration<MK, D>(
-  label: string,
-  model: Map<MK, Entry<D>>,
-  w: World,
-  drive: (visit: (item: unknown) => boolean) => void,
-  match: (mk: MK, e: Entry<D>, item: unknown) => string | undefined,
-  describe: (mk: MK, e: Entry<D>) => string,
-  stop: number | null = null,
-  mutate: (n: number) => void = () => {},
-): void {
-  const it = model.entries();
-  const nextLive = (): [MK, Entry<D>] | undefined => {
+class Cursor<MK, D> {
+  readonly #it: Iterator<[MK, Entry<D>]>;
+  n = 0;
+  constructor(
+    readonly label: string,
+    model: Map<MK, Entry<D>>,
+    readonly machine: ModelMachine<MK, D>,
+    readonly kind: ItemKind,
+  ) {
+    this.#it = model.entries();
+  }
+  #nextLive(): [MK, Entry<D>] | undefined {
     for (;;) {
-      const r = it.next();
+      const r = this.#it.next();
       if (r.done === true) return undefined;
-      if (w.isLive(r.value[1].weakId)) return r.value;
+      if (this.machine.world.isLive(r.value[1].weakId)) return r.value;
     }
-  };
-  let n = 0;
-  let stopped = false;
-  drive((item) => {
-    const exp = nextLive();
+  }
+  item(item: unknown): void {
+    const { label, n, machine } = this;
+    const w = machine.world;
+    const exp = this.#nextLive();
     expect(exp !== undefined, () => `${label} yielded ${show(item, w)} as item ${n}, the model has no further live entry`);
-    const why = match(exp[0], exp[1], item);
-    expect(why === undefined, () => `${label} item ${n}: expected ${describe(exp[0], exp[1])}, got ${show(item, w)} (${why})`);
-    n++;
-    mutate(n);
-    stopped = stop !== null && n >= stop;
-    return !stopped;
-  });
-  if (!stopped) {
-    const rest = nextLive();
-    expect(rest === undefined, () => `${label} ended after ${n} items, missing live ${rest && describe(rest[0], rest[1])}`);
+    const why = machine.matchItem(this.kind, exp[0], exp[1], item);
+    expect(why === undefined, () => `${label} item ${n}: expected ${machine.describe(exp[0], exp[1])}, got ${show(item, w)} (${why})`);
+    this.n++;
+  }
+  end(): void {
+    const rest = this.#nextLive();
+    expect(rest === undefined, () => `${this.label} ended after ${this.n} items, missing live ${rest && this.machine.describe(rest[0], rest[1])}`);
   }
 }
 
-/** Drives `how` over a Map-like or Set-like, feeding [key, value] pairs (Set: [v, v]). */
-function drivePairs(
-  coll: Map<unknown, unknown> | Set<unknown>,
-  how: IterHow,
-  visit: (pair: [unknown, unknown] | unknown, kind: 'pair' | 'key' | 'value') => boolean,
-): void {
-  const loop = (iter: Iterable<unknown>, kind: 'pair' | 'key' | 'value'): void => {
-    for (const x of iter) if (!visit(x, kind)) break;
-  };
+/** The iterator `how` gives (not forEach), and what its items are. */
+function iteratorOf(coll: Map<unknown, unknown> | Set<unknown>, how: Exclude<IterHow, 'forEach'>, isSet: boolean): [Iterator<unknown>, ItemKind] {
   switch (how) {
     case 'entries':
-      return loop(coll.entries(), 'pair');
+      return [coll.entries(), 'pair'];
     case 'keys':
-      return loop(coll.keys(), 'key');
+      return [coll.keys(), isSet ? 'value' : 'key'];
     case 'values':
-      return loop(coll.values(), 'value');
+      return [coll.values(), 'value'];
     case 'iterator':
-      return loop(coll, coll instanceof Set || !('get' in coll) ? 'value' : 'pair');
-    case 'forEach': {
-      const thisArg = {};
-      let done = false;
-      (coll as Map<unknown, unknown>).forEach(function (this: unknown, value, key, self) {
-        expect(self === coll, () => 'forEach passed another collection as third argument');
-        expect(this === thisArg, () => 'forEach ignored thisArg');
-        // forEach cannot stop early: keep checking the rest as a full iteration would.
-        if (!done) done = !visit([key, value], 'pair');
-      }, thisArg);
-    }
+      return [coll[Symbol.iterator](), isSet ? 'value' : 'pair'];
   }
 }
 
@@ -263,8 +252,73 @@ abstract class ModelMachine<MK, D> implements Machine {
   readonly model = new Map<MK, Entry<D>>();
   constructor(readonly world: World) {}
 
+  /** An iterator left open across steps (and GCs): 'open' starts it, 'resume' advances it. */
+  #open: { real: Iterator<unknown>; cursor: Cursor<MK, D> } | undefined;
+
+  abstract readonly coll: Map<unknown, unknown> | Set<unknown>;
+  abstract readonly isSet: boolean;
   abstract apply(op: Op): void;
   abstract check(exact: boolean): void;
+  abstract matchItem(kind: ItemKind, mk: MK, e: Entry<D>, item: unknown): string | undefined;
+  abstract describe(mk: MK, e: Entry<D>): string;
+
+  /** Operations whose meaning does not depend on the collection. */
+  applyShared(op: Op): void {
+    switch (op.op) {
+      case 'drop':
+        this.world.drop(op.s);
+        return;
+      case 'iter':
+        return this.compare(`${op.how}()`, this.coll, op.how, op.stop, (n) => {
+          for (const m of op.muts) if (m.at === n) this.apply(m.m);
+        });
+      case 'open': {
+        const [real, kind] = iteratorOf(this.coll, op.how, this.isSet);
+        this.#open = { real, cursor: new Cursor(`an open ${op.how}() iterator`, this.model, this, kind) };
+        return;
+      }
+      case 'resume': {
+        const open = this.#open;
+        if (open === undefined) return;
+        for (let i = 0; i < op.n; i++) {
+          const r = open.real.next();
+          if (r.done === true) {
+            this.#open = undefined;
+            return open.cursor.end();
+          }
+          open.cursor.item(r.value);
+        }
+        return;
+      }
+      default:
+        throw new Error(`harness: ${op.op} is not a ${this.isSet ? 'set' : 'map'} operation`);
+    }
+  }
+
+  /** Compares one iteration (full, or `stop` items) of `coll` with the model, mutating after items. */
+  compare(label: string, coll: Map<unknown, unknown> | Set<unknown>, how: IterHow, stop: number | null = null, mutate: (n: number) => void = () => {}): void {
+    if (how === 'forEach') {
+      // forEach cannot stop early: it is always checked as a full iteration.
+      const cursor = new Cursor(label, this.model, this, 'pair');
+      const thisArg = {};
+      (coll as Map<unknown, unknown>).forEach(function (this: unknown, value, key, self) {
+        expect(self === coll, () => 'forEach passed another collection as third argument');
+        expect(this === thisArg, () => 'forEach ignored thisArg');
+        cursor.item([key, value]);
+        mutate(cursor.n);
+      }, thisArg);
+      return cursor.end();
+    }
+    const [real, kind] = iteratorOf(coll, how, this.isSet);
+    const cursor = new Cursor(label, this.model, this, kind);
+    for (;;) {
+      if (stop !== null && cursor.n >= stop) return void real.return?.();
+      const r = real.next();
+      if (r.done === true) return cursor.end();
+      cursor.item(r.value);
+      mutate(cursor.n);
+    }
+  }
 
   live(mk: MK): Entry<D> | undefined {
     const e = this.model.get(mk);
@@ -377,9 +431,6 @@ class MapMachine<K, V, MK, D> extends ModelMachine<MK, D> {
         if (had) this.model.delete(mk);
         return;
       }
-      case 'drop':
-        w.drop(op.s);
-        return;
       case 'clear':
         expect(coll.clear() === undefined, () => 'clear returned something');
         return this.model.clear();
@@ -463,14 +514,10 @@ class MapMachine<K, V, MK, D> extends ModelMachine<MK, D> {
       }
       case 'refs':
         return side.checkRefs(w, coll, [...this.model].filter(([, e]) => w.isLive(e.weakId)));
-      case 'iter':
-        return this.compare(`${op.how}()`, coll, op.how, op.stop, (n) => {
-          for (const m of op.muts) if (m.at === n) this.apply(m.m);
-        });
       case 'bad':
         return this.applyBad(op);
       default:
-        throw new Error(`harness: ${op.op} is not a map operation`);
+        return this.applyShared(op);
     }
   }
 
@@ -506,24 +553,18 @@ class MapMachine<K, V, MK, D> extends ModelMachine<MK, D> {
     }
   }
 
-  compare(label: string, coll: WeakMapLike<K, V>, how: IterHow, stop: number | null = null, mutate?: (n: number) => void): void {
+  readonly isSet = false;
+
+  matchItem(kind: ItemKind, mk: MK, e: Entry<D>, item: unknown): string | undefined {
     const { world: w, side } = this;
-    let kind: 'pair' | 'key' | 'value' = 'pair';
-    compareIteration(
-      label,
-      this.model,
-      w,
-      (visit) => drivePairs(coll as Map<unknown, unknown>, how, (item, k) => ((kind = k), visit(item))),
-      (mk, e, item) => {
-        if (kind === 'key') return side.matchKey(w, mk, item);
-        if (kind === 'value') return side.matchValue(w, mk, e, item);
-        if (!Array.isArray(item) || item.length !== 2) return 'not a [key, value] pair';
-        return side.matchKey(w, mk, item[0]) ?? side.matchValue(w, mk, e, item[1]);
-      },
-      (mk, e) => side.describe(mk, e),
-      stop,
-      mutate,
-    );
+    if (kind === 'key') return side.matchKey(w, mk, item);
+    if (kind === 'value') return side.matchValue(w, mk, e, item);
+    if (!Array.isArray(item) || item.length !== 2) return 'not a [key, value] pair';
+    return side.matchKey(w, mk, item[0]) ?? side.matchValue(w, mk, e, item[1]);
+  }
+
+  describe(mk: MK, e: Entry<D>): string {
+    return this.side.describe(mk, e);
   }
 
   check(exact: boolean): void {
@@ -701,9 +742,6 @@ class SetMachine extends ModelMachine<number, null> {
         if (had) this.model.delete(id);
         return;
       }
-      case 'drop':
-        w.drop(op.s);
-        return;
       case 'clear':
         expect(coll.clear() === undefined, () => 'clear returned something');
         return this.model.clear();
@@ -736,10 +774,6 @@ class SetMachine extends ModelMachine<number, null> {
       }
       case 'setop':
         return this.setop(op.fn, op.other.map((s) => w.slot(s)));
-      case 'iter':
-        return this.compare(`${op.how}()`, coll, op.how, op.stop, (n) => {
-          for (const m of op.muts) if (m.at === n) this.apply(m.m);
-        });
       case 'bad': {
         const [bad, kind] = BAD[op.what % BAD.length]!;
         if (op.via === 'ctor') return expectTypeError(() => new this.ctor([bad as Target]), kind, 'the constructor');
@@ -747,7 +781,7 @@ class SetMachine extends ModelMachine<number, null> {
         return expectTypeError(() => coll.add(bad as Target), kind, 'add');
       }
       default:
-        throw new Error(`harness: ${op.op} is not a set operation`);
+        return this.applyShared(op);
     }
   }
 
@@ -782,23 +816,17 @@ class SetMachine extends ModelMachine<number, null> {
     );
   }
 
-  compare(label: string, coll: WeakSetLike<Target>, how: IterHow, stop: number | null = null, mutate?: (n: number) => void): void {
+  readonly isSet = true;
+
+  matchItem(kind: ItemKind, id: number, _e: Entry<null>, item: unknown): string | undefined {
     const w = this.world;
-    let kind: 'pair' | 'key' | 'value' = 'value';
-    compareIteration(
-      label,
-      this.model,
-      w,
-      (visit) => drivePairs(coll as Set<unknown>, how, (item, k) => ((kind = k), visit(item))),
-      (id, _e, item) => {
-        if (kind !== 'pair') return w.idOf(item) === id ? undefined : 'another element';
-        if (!Array.isArray(item) || item.length !== 2) return 'not a [value, value] pair';
-        return w.idOf(item[0]) === id && w.idOf(item[1]) === id ? undefined : 'another element';
-      },
-      (id) => `#${id}`,
-      stop,
-      mutate,
-    );
+    if (kind !== 'pair') return w.idOf(item) === id ? undefined : 'another element';
+    if (!Array.isArray(item) || item.length !== 2) return 'not a [value, value] pair';
+    return w.idOf(item[0]) === id && w.idOf(item[1]) === id ? undefined : 'another element';
+  }
+
+  describe(id: number): string {
+    return `#${id}`;
   }
 
   check(exact: boolean): void {

@@ -1,7 +1,7 @@
 /**
  * Deliberately simple stand-ins for the three collections, used only to check the property harness
- * itself: the correct versions must pass, and each seeded bug ("mutant") must be caught. They are
- * slow on purpose-free grounds (size counts live entries each time) and are no part of the library.
+ * itself: the correct versions must pass, and each seeded bug ("mutant") must be caught. `size`
+ * counts live entries on every call; they are no part of the library.
  */
 import type { Target } from './weak-world.js';
 
@@ -14,7 +14,28 @@ export type Mutant =
   | 'value-holds-key' // strong key in the value record: ephemeron leak (iterable-weak, CPython)
   | 'late-cleanup-deletes-new' // denostack/weakref#1: a cleanup deletes whatever the key maps to now
   | 'size-counts-dead' // size never drops
-  | 'delete-truthy'; // weakref@0.2.5: delete tests the value's truthiness
+  | 'delete-truthy' // weakref@0.2.5: delete tests the value's truthiness
+  | 'iterator-holds-key'; // a suspended generator keeps its current key alive (API.md: it must not)
+
+/**
+ * An iterator over `source` that yields `step(item).v` and skips items where `step` gives
+ * undefined. Unlike a generator, it keeps no yielded key in a suspended frame.
+ */
+function liveIterator<X, T>(source: Iterator<X>, step: (x: X) => { v: T } | undefined): IterableIterator<T> {
+  return {
+    next(): IteratorResult<T> {
+      for (;;) {
+        const r = source.next();
+        if (r.done === true) return { done: true, value: undefined };
+        const out = step(r.value);
+        if (out !== undefined) return { done: false, value: out.v };
+      }
+    },
+    [Symbol.iterator]() {
+      return this;
+    },
+  };
+}
 
 function assertWeak(v: unknown): void {
   const ok =
@@ -37,11 +58,11 @@ abstract class BaseMap<K, V> {
   abstract validate(key: K, value: V): void;
   abstract popItem(): [K, V] | undefined;
   readonly [Symbol.toStringTag]: string = 'WeakCollection';
-  *keys(): IterableIterator<K> {
-    for (const [k] of this.entries()) yield k;
+  keys(): IterableIterator<K> {
+    return liveIterator(this.entries(), ([k]) => ({ v: k }));
   }
-  *values(): IterableIterator<V> {
-    for (const [, v] of this.entries()) yield v;
+  values(): IterableIterator<V> {
+    return liveIterator(this.entries(), ([, v]) => ({ v }));
   }
   [Symbol.iterator](): IterableIterator<[K, V]> {
     return this.entries();
@@ -138,13 +159,19 @@ export function referenceIterableWeakMap(bug: Mutant) {
       this.#order.clear();
       this.#records = new WeakMap();
     }
-    *entries(): IterableIterator<[K, V]> {
-      for (const [serial, ref] of this.#order) {
+    entries(): IterableIterator<[K, V]> {
+      const step = ([serial, ref]: [number, WeakRef<K>]): { v: [K, V] } | undefined => {
         const k = ref.deref();
-        if (k === undefined) continue;
-        const rec = this.#records.get(k);
-        if (rec !== undefined && rec.serial === serial) yield [k, rec.value];
-      }
+        const rec = k === undefined ? undefined : this.#records.get(k);
+        return rec !== undefined && rec.serial === serial ? { v: [k!, rec.value] } : undefined;
+      };
+      if (bug !== 'iterator-holds-key') return liveIterator(this.#order.entries(), step);
+      return (function* (order) {
+        for (const x of order) {
+          const out = step(x);
+          if (out !== undefined) yield out.v;
+        }
+      })(this.#order);
     }
     popItem(): [K, V] | undefined {
       const order = [...this.#order];
@@ -214,15 +241,15 @@ export function referenceWeakValueMap(bug: Mutant) {
     clear(): void {
       this.#map.clear();
     }
-    *entries(): IterableIterator<[K, V]> {
-      for (const [k, ref] of this.#map) {
+    entries(): IterableIterator<[K, V]> {
+      return liveIterator(this.#map.entries(), ([k, ref]) => {
         const v = ref.deref();
-        if (v !== undefined) yield [k, v];
-      }
+        return v === undefined ? undefined : { v: [k, v] };
+      });
     }
-    override *values(): IterableIterator<V> {
-      if (bug !== 'values-skip-no-liveness') return yield* super.values();
-      for (const ref of this.#map.values()) yield ref.deref() as V;
+    override values(): IterableIterator<V> {
+      if (bug !== 'values-skip-no-liveness') return super.values();
+      return liveIterator(this.#map.values(), (ref) => ({ v: ref.deref() as V }));
     }
     popItem(): [K, V] | undefined {
       const order = [...this.#map];
@@ -271,8 +298,8 @@ export function referenceIterableWeakSet(bug: Mutant) {
     keys(): IterableIterator<T> {
       return this.#map.keys();
     }
-    *entries(): IterableIterator<[T, T]> {
-      for (const v of this.#map.keys()) yield [v, v];
+    entries(): IterableIterator<[T, T]> {
+      return liveIterator(this.#map.keys(), (v) => ({ v: [v, v] as [T, T] }));
     }
     [Symbol.iterator](): IterableIterator<T> {
       return this.#map.keys();
