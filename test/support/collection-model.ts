@@ -78,6 +78,8 @@ export type Op =
   | { op: 'refs' }
   | { op: 'setop'; fn: SetFn; other: number[] }
   | { op: 'iter'; how: IterHow; stop: number | null; muts: Array<{ at: number; m: Mutation }> }
+  | { op: 'fill'; n: number } // n fresh entries in new slots: past the size where sweeps start
+  | { op: 'dropFill'; stride: number; offset: number } // drops every stride-th filled slot
   | { op: 'open'; how: Exclude<IterHow, 'forEach'> } // an iterator kept open across later steps
   | { op: 'resume'; n: number }
   | { op: 'bad'; via: BadVia; what: number; k: number }
@@ -123,6 +125,10 @@ export function showOp(op: Op): string {
       return `iterate ${op.how}${op.stop === null ? '' : ` stop after ${op.stop}`}${op.muts
         .map((x) => ` {after ${x.at}: ${showOp(x.m)}}`)
         .join('')}`;
+    case 'fill':
+      return `fill(${op.n})`;
+    case 'dropFill':
+      return `drop every ${op.stride}th filled slot from ${op.offset}`;
     case 'open':
       return `open ${op.how}() iterator`;
     case 'resume':
@@ -261,6 +267,8 @@ abstract class ModelMachine<MK, D> implements Machine {
   abstract check(exact: boolean): void;
   abstract matchItem(kind: ItemKind, mk: MK, e: Entry<D>, item: unknown): string | undefined;
   abstract describe(mk: MK, e: Entry<D>): string;
+  /** Puts the object of a new bulk slot into the collection (and the model). */
+  abstract fillSlot(s: number): void;
 
   /** Operations whose meaning does not depend on the collection. */
   applyShared(op: Op): void {
@@ -272,6 +280,14 @@ abstract class ModelMachine<MK, D> implements Machine {
         return this.compare(`${op.how}()`, this.coll, op.how, op.stop, (n) => {
           for (const m of op.muts) if (m.at === n) this.apply(m.m);
         });
+      case 'fill':
+        for (const s of this.world.fill(op.n)) this.fillSlot(s);
+        return;
+      case 'dropFill': {
+        const filled = this.world.filledSlots();
+        for (let i = op.offset; i < filled.length; i += op.stride) this.world.drop(filled[i]!);
+        return;
+      }
       case 'open': {
         const [real, kind] = iteratorOf(this.coll, op.how, this.isSet);
         this.#open = { real, cursor: new Cursor(`an open ${op.how}() iterator`, this.model, this, kind) };
@@ -378,6 +394,8 @@ interface MapSide<K, V, MK, D> {
   matchKey(w: World, mk: MK, item: unknown): string | undefined;
   matchValue(w: World, mk: MK, e: Entry<D>, item: unknown): string | undefined;
   describe(mk: MK, e: Entry<D>): string;
+  /** The entry for bulk slot `s` (`i` varies the value). */
+  fillPair(w: World, s: number, i: number): { key: K; value: V; entry: Entry<D> };
   badPair(w: World, bad: unknown, k: number): [K, V];
   checkRefs(w: World, coll: WeakMapLike<K, V>, live: Array<[MK, Entry<D>]>): void;
   afterCollect(model: Map<MK, Entry<D>>): void;
@@ -555,6 +573,12 @@ class MapMachine<K, V, MK, D> extends ModelMachine<MK, D> {
 
   readonly isSet = false;
 
+  fillSlot(s: number): void {
+    const { key, value, entry } = this.side.fillPair(this.world, s, s);
+    this.coll.set(key, value);
+    this.insert(this.side.modelKey(this.world, key), entry);
+  }
+
   matchItem(kind: ItemKind, mk: MK, e: Entry<D>, item: unknown): string | undefined {
     const { world: w, side } = this;
     if (kind === 'key') return side.matchKey(w, mk, item);
@@ -612,6 +636,10 @@ export function iterableWeakMapSide(slots: number, tracked: Tracked): MapSide<Ta
         value = primitive({ kind, serial: s });
       }
       return { value, entry: { weakId: w.idOf(key)!, d: { kind, serial: s } } };
+    },
+    fillPair(w, s, i) {
+      const key = w.slot(s);
+      return { key, ...this.value(w, i, key) };
     },
     modelKey: (w, key) => w.idOf(key)!,
     queryKeys: (w) => w.heldObjects(),
@@ -677,8 +705,12 @@ export function weakValueMapSide(slots: number): MapSide<unknown, Target, unknow
       const value = w.slot(v);
       return { value, entry: { weakId: w.idOf(value)!, d: null } };
     },
+    fillPair(w, s) {
+      const value = w.slot(s);
+      return { key: `fill:${s}`, value, entry: { weakId: w.idOf(value)!, d: null } };
+    },
     modelKey: (_w, key) => (Object.is(key, -0) ? 0 : key),
-    queryKeys: () => [...WVM_KEYS],
+    queryKeys: (w) => [...WVM_KEYS, ...w.filledSlots().map((s) => `fill:${s}`)],
     // SameValueZero, so that the -0 key bug (a direct test in collections.property.test.ts) does not
     // hide everything else from the property run.
     matchKey: (_w, mk, item) => (sameValueZero(item, mk) ? undefined : 'another key'),
@@ -817,6 +849,12 @@ class SetMachine extends ModelMachine<number, null> {
   }
 
   readonly isSet = true;
+
+  fillSlot(s: number): void {
+    const t = this.world.slot(s);
+    this.coll.add(t);
+    this.add(t);
+  }
 
   matchItem(kind: ItemKind, id: number, _e: Entry<null>, item: unknown): string | undefined {
     const w = this.world;

@@ -73,6 +73,8 @@ export function programArbitrary(kind: Kind, maxOps = 30): fc.Arbitrary<Program>
         muts: fc.array(fc.record({ at: fc.integer({ min: 1, max: 4 }), m: mutation }), { maxLength: 3 }),
       }),
     },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('fill' as const), n: fc.integer({ min: 10, max: 140 }) }) },
+    { weight: 1, arbitrary: fc.record({ op: fc.constant('dropFill' as const), stride: fc.integer({ min: 1, max: 3 }), offset: fc.nat(2) }) },
     { weight: 1, arbitrary: fc.record({ op: fc.constant('open' as const), how: fc.constantFrom('entries' as const, 'keys' as const, 'values' as const, 'iterator' as const) }) },
     { weight: 3, arbitrary: fc.record({ op: fc.constant('resume' as const), n: fc.integer({ min: 1, max: 3 }) }) },
     {
@@ -109,6 +111,16 @@ const COLLECT: Op = { op: 'collect' };
 const popItem: Op = { op: 'popItem' };
 const open = (how: 'entries' | 'keys' | 'values' | 'iterator'): Op => ({ op: 'open', how });
 const resume = (n: number): Op => ({ op: 'resume', n });
+const fill = (n: number): Op => ({ op: 'fill', n });
+const dropFill = (stride: number, offset = 0): Op => ({ op: 'dropFill', stride, offset });
+const QUIET_TICK: Op = { op: 'tick', quiet: true };
+/**
+ * Past 64 entries the collections sweep dead entries when they grow: an iterator stands in the
+ * middle of the bulk, everything there dies, a cleanup round passes unobserved, then an insert
+ * sweeps the node the iterator stands on (and its neighbours) before the iterator moves on.
+ */
+const sweepUnderIterator = (k: number, v: number): Program =>
+  p([[0, 0]], fill(80), open('entries'), resume(20), dropFill(1), GC, QUIET_TICK, set(k, v), resume(3), fill(70), dropFill(2, 1), COLLECT, resume(100));
 
 /** The named scenarios of issue 4, run before the random programs (token meanings: see ranges()). */
 export function examples(kind: Kind): Program[] {
@@ -125,6 +137,7 @@ export function examples(kind: Kind): Program[] {
         p(null, set(0, 5), set(1, 0), set(2, 6), drop(1), drop(2), GC, { op: 'iter', how: 'values', stop: null, muts: [] }, COLLECT),
         // an open iterator survives its current entry's collection, and keeps nothing alive
         p([[0, 5], [1, 6], [2, 0], [3, 5]], open('entries'), resume(2), drop(1), drop(2), COLLECT, set(4, 1), resume(3), COLLECT),
+        sweepUnderIterator(1, 0),
         // falsy values are present values
         p(null, set(0, 1), set(1, 2), set(2, 3), { op: 'pop', k: 1, fallback: true }, del(0), drop(2), GC, popItem),
         // popItem skips dead newest entries; size exact after collect
@@ -144,6 +157,7 @@ export function examples(kind: Kind): Program[] {
         p(null, set(0, 0), set(1, 1), set(2, 0), drop(0), GC, { op: 'iter', how: 'values', stop: null, muts: [] }, COLLECT),
         // an open iterator across a collection and a re-set of its current key
         p([[0, 0], [1, 1], [2, 2]], open('iterator'), resume(1), drop(0), drop(1), COLLECT, set(0, 3), set(1, 1), resume(4)),
+        sweepUnderIterator(1, 1),
         // 0 and -0 are one key, NaN is a key
         p(null, set(3, 0), set(4, 1), set(5, 2), drop(1), GC, { op: 'getOrInsertComputed', k: 3, v: 3 }, COLLECT),
       ];
@@ -152,6 +166,7 @@ export function examples(kind: Kind): Program[] {
         p([[0, 0], [1, 0], [2, 0]], drop(1), GC, { op: 'iter', how: 'values', stop: null, muts: [{ at: 1, m: set(3, 0) }] }, COLLECT),
         p(null, set(0, 0), del(0), set(0, 0), drop(0), TICK, set(0, 0), COLLECT),
         p([[0, 0], [1, 0], [2, 0]], open('values'), resume(1), drop(0), drop(1), COLLECT, { op: 'clear' }, set(3, 0), resume(2)),
+        sweepUnderIterator(1, 0),
         p(null, set(0, 0), set(1, 0), drop(0), GC, { op: 'setop', fn: 'union', other: [1, 2] }, { op: 'pop', k: 0, fallback: false }, COLLECT),
       ];
   }

@@ -33,6 +33,7 @@ export class World {
   readonly #dropped = new Set<number>();
   /** Dropped objects known alive during the current job. */
   readonly #pinned = new Set<number>();
+  readonly #filled: number[] = [];
   #nextId = 1;
 
   constructor(slots: number) {
@@ -56,6 +57,27 @@ export class World {
     this.#refs.set(id, new WeakRef(made));
     this.#held.add(id);
     return made;
+  }
+
+  /**
+   * Adds `n` slots past the generated ones, each with a fresh object: bulk entries, so that a
+   * collection grows past the size where it starts sweeping on its own. Returns the new slots.
+   */
+  fill(n: number): number[] {
+    const first = this.#slots.length;
+    const added: number[] = [];
+    for (let i = 0; i < n; i++) {
+      this.#slots.push(undefined);
+      this.slot(first + i);
+      added.push(first + i);
+    }
+    this.#filled.push(...added);
+    return added;
+  }
+
+  /** Every slot {@link fill} ever added, in order. */
+  filledSlots(): readonly number[] {
+    return this.#filled;
   }
 
   /** The objects currently held, slot order (empty slots skipped; nothing is created). */
