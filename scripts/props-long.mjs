@@ -30,7 +30,7 @@ const summary = [];
 for (const kind of kinds) {
   const ctor = ctors[kind];
   if (ctor === undefined) throw new Error(`props-long: unknown collection ${kind}`);
-  const sum = { kind, programs: 0, steps: 0, collects: 0, ms: 0, seeds: [] };
+  const sum = { kind, programs: 0, steps: 0, collects: 0, gapChecks: 0, deadSkipped: 0, ms: 0, seeds: [] };
   for (let done = 0; done < total && !failed; done += batch) {
     const seed = fixedSeed ?? (Math.random() * 2 ** 31) | 0;
     const numRuns = Math.min(batch, total - done);
@@ -38,6 +38,8 @@ for (const kind of kinds) {
     sum.programs += r.programs;
     sum.steps += r.steps;
     sum.collects += r.collects;
+    sum.gapChecks += r.gapChecks;
+    sum.deadSkipped += r.deadSkipped;
     sum.ms += r.ms;
     sum.seeds.push(seed);
     console.log(
@@ -56,7 +58,8 @@ for (const kind of kinds) {
 console.log('\nsummary (programs include each batch\'s hand-written examples):');
 for (const s of summary) {
   console.log(
-    `  ${s.kind.padEnd(16)} ${String(s.programs).padStart(7)} programs ${String(s.steps).padStart(9)} steps ${String(s.collects).padStart(7)} collect() ${(s.ms / 1000).toFixed(1).padStart(8)} s`,
+    `  ${s.kind.padEnd(16)} ${String(s.programs).padStart(7)} programs ${String(s.steps).padStart(9)} steps ${String(s.collects).padStart(7)} collect() ` +
+      `${String(s.gapChecks).padStart(7)} gap checks ${String(s.deadSkipped).padStart(8)} dead skipped ${(s.ms / 1000).toFixed(1).padStart(8)} s`,
   );
 }
 process.exit(failed ? 1 : 0);

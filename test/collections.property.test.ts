@@ -21,7 +21,10 @@ const subjects: Subject[] = [
 for (const subject of subjects) {
   test(`${subject.kind} behaves like its Map/Set model under real GC (${RUNS} programs, seed ${SEED})`, async (t) => {
     const r = await checkCollection(subject, { seed: SEED, numRuns: RUNS });
-    t.diagnostic(`${r.kind}: seed ${r.seed}, ${r.programs} programs, ${r.steps} steps, ${r.collects} collect() calls, ${r.ms.toFixed(0)} ms`);
+    t.diagnostic(
+      `${r.kind}: seed ${r.seed}, ${r.programs} programs, ${r.steps} steps, ${r.collects} collect() calls, ` +
+        `${r.gapChecks} checks with dead entries pending, ${r.deadSkipped} dead entries skipped by iterations, ${r.ms.toFixed(0)} ms`,
+    );
     if (r.failure !== undefined) assert.fail(r.failure);
     assert.ok(r.programs >= RUNS, `ran ${r.programs} programs, wanted ${RUNS}`);
   });

@@ -72,7 +72,9 @@ export type Op =
   | Mutation
   | { op: 'pop'; k: number; fallback: boolean } // Set: pop()
   | { op: 'popItem' }
-  | { op: 'setDefault' | 'getOrInsert' | 'getOrInsertComputed'; k: number; v: number }
+  | { op: 'setDefault' | 'getOrInsert'; k: number; v: number }
+  // `inner` runs inside compute, on both sides: ES2026 then stores over whatever compute left there
+  | { op: 'getOrInsertComputed'; k: number; v: number; inner?: Mutation | null }
   | { op: 'update'; items: Array<[number, number]>; bad: number | null }
   | { op: 'copy' }
   | { op: 'refs' }
@@ -109,8 +111,9 @@ export function showOp(op: Op): string {
     case 'set':
     case 'setDefault':
     case 'getOrInsert':
-    case 'getOrInsertComputed':
       return `${op.op}(${op.k}, ${op.v})`;
+    case 'getOrInsertComputed':
+      return `${op.op}(${op.k}, ${op.v}${op.inner ? `, compute does ${showOp(op.inner)}` : ''})`;
     case 'delete':
       return `delete(${op.k})`;
     case 'drop':
@@ -202,6 +205,7 @@ class Cursor<MK, D> {
       const r = this.#it.next();
       if (r.done === true) return undefined;
       if (this.machine.world.isLive(r.value[1].weakId)) return r.value;
+      this.machine.skippedDead++;
     }
   }
   item(item: unknown): void {
@@ -251,11 +255,16 @@ export interface Machine {
   /** After `await collect()`: leaks, then the model forgets its dead entries. */
   afterCollect(): void;
   check(exact: boolean): void;
+  /** Entries whose weak side died and that the collection may still hold (cleanup pending). */
+  deadEntries(): number;
+  /** How many dead entries the iterations had to skip (coverage of the "gap"). */
+  readonly skippedDead: number;
 }
 
 /** Model bookkeeping shared by the map and set machines. */
 abstract class ModelMachine<MK, D> implements Machine {
   readonly model = new Map<MK, Entry<D>>();
+  skippedDead = 0;
   constructor(readonly world: World) {}
 
   /** An iterator left open across steps (and GCs): 'open' starts it, 'resume' advances it. */
@@ -339,6 +348,9 @@ abstract class ModelMachine<MK, D> implements Machine {
   live(mk: MK): Entry<D> | undefined {
     const e = this.model.get(mk);
     return e !== undefined && this.world.isLive(e.weakId) ? e : undefined;
+  }
+  deadEntries(): number {
+    return this.model.size - this.liveCount();
   }
   liveCount(): number {
     let n = 0;
@@ -499,6 +511,7 @@ class MapMachine<K, V, MK, D> extends ModelMachine<MK, D> {
         const got = coll.getOrInsertComputed(key, (arg) => {
           calls++;
           expect(sameValueZero(arg, key), () => `getOrInsertComputed called compute with ${show(arg, w)}, not the key`);
+          if (op.inner) this.apply(op.inner);
           made = side.value(w, op.v, key);
           return made.value;
         });
@@ -886,6 +899,9 @@ export interface Stats {
   programs: number;
   steps: number;
   collects: number;
+  /** Checks made while at least one dead entry was pending, and dead entries iterations skipped. */
+  gapChecks: number;
+  deadSkipped: number;
 }
 
 function macrotask(): Promise<void> {
@@ -903,6 +919,11 @@ function gcNow(): void {
  * (slots, ids, the model of ids) and plain data: every step's objects live in synchronous frames
  * that are gone before the next await. A final `collect` step always ends the program.
  */
+function check(machine: Machine, exact: boolean, stats: Stats): void {
+  if (machine.deadEntries() > 0) stats.gapChecks++;
+  machine.check(exact);
+}
+
 export async function runProgram(machine: Machine, program: Program, stats: Stats): Promise<void> {
   const ops: Op[] = [...program.ops, { op: 'collect' }];
   stats.programs++;
@@ -920,10 +941,10 @@ export async function runProgram(machine: Machine, program: Program, stats: Stat
         }
         machine.world.pin();
         if (op.op === 'collect') machine.afterCollect();
-        if (op.op === 'collect' || !op.quiet) machine.check(op.op === 'collect');
+        if (op.op === 'collect' || !op.quiet) check(machine, op.op === 'collect', stats);
       } else {
         machine.apply(op);
-        machine.check(false);
+        check(machine, false, stats);
       }
     } catch (e) {
       const step = i < program.ops.length ? `step ${i + 1} (${showOp(op)})` : 'the final collect()';
@@ -932,6 +953,7 @@ export async function runProgram(machine: Machine, program: Program, stats: Stat
       throw err;
     }
   }
+  stats.deadSkipped += machine.skippedDead;
 }
 
 export type Subject =

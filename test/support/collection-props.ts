@@ -82,15 +82,16 @@ export function programArbitrary(kind: Kind, maxOps = 30): fc.Arbitrary<Program>
       arbitrary: fc.record({ op: fc.constant('bad' as const), via: fc.constantFrom(...vias), what: fc.nat(BAD.length - 1), k }),
     },
     { weight: 1, arbitrary: fc.constant({ op: 'collect' as const }) },
-    { weight: 2, arbitrary: fc.record({ op: fc.constant('gc' as const), quiet: fc.boolean() }) },
+    { weight: 4, arbitrary: fc.record({ op: fc.constant('gc' as const), quiet: fc.boolean() }) },
     { weight: 2, arbitrary: fc.record({ op: fc.constant('tick' as const), quiet: fc.boolean() }) },
   ];
   const specific: Array<fc.WeightedArbitrary<Op>> = isMap
     ? [
         { weight: 2, arbitrary: fc.constant({ op: 'popItem' as const }) },
+        { weight: 2, arbitrary: fc.record({ op: fc.constantFrom('setDefault' as const, 'getOrInsert' as const), k, v }) },
         {
-          weight: 3,
-          arbitrary: fc.record({ op: fc.constantFrom('setDefault' as const, 'getOrInsert' as const, 'getOrInsertComputed' as const), k, v }),
+          weight: 2,
+          arbitrary: fc.record({ op: fc.constant('getOrInsertComputed' as const), k, v, inner: fc.option(mutation, { freq: 2, nil: null }) }),
         },
         { weight: 1, arbitrary: fc.constant({ op: 'refs' as const }) },
       ]
@@ -184,7 +185,7 @@ export interface PropsResult extends Stats {
  * property: the result carries the seed, the shrunk program and the error.
  */
 export async function checkCollection(subject: Subject, options: { seed: number; numRuns: number; maxOps?: number }): Promise<PropsResult> {
-  const stats: Stats = { programs: 0, steps: 0, collects: 0 };
+  const stats: Stats = { programs: 0, steps: 0, collects: 0, gapChecks: 0, deadSkipped: 0 };
   const start = performance.now();
   const details = await fc.check(
     fc.asyncProperty(programArbitrary(subject.kind, options.maxOps), async (program) => {
