@@ -4,6 +4,7 @@
 //   npm run test:props                           10,000 programs per collection, random seeds
 //   PROPS_RUNS=50000 npm run test:props          more
 //   PROPS_SEED=123 PROPS_RUNS=1000 npm run test:props   replay one batch (seed printed on failure)
+//   PROPS_SEED=123 PROPS_PATH=4:1:0 npm run test:props  replay one shrunk counterexample
 //   PROPS_KINDS=WeakValueMap npm run test:props  one collection (comma-separated list)
 //   PROPS_MAX_OPS=60 npm run test:props          longer programs (default 30 operations)
 //
@@ -17,6 +18,7 @@ const total = Number(env.PROPS_RUNS ?? 10_000);
 const batch = Number(env.PROPS_BATCH ?? 1_000);
 const maxOps = Number(env.PROPS_MAX_OPS ?? 30);
 const fixedSeed = env.PROPS_SEED === undefined ? undefined : Number(env.PROPS_SEED);
+const path = env.PROPS_PATH;
 const ctors = { IterableWeakMap, WeakValueMap, IterableWeakSet };
 const kinds = (env.PROPS_KINDS ?? Object.keys(ctors).join(',')).split(',');
 
@@ -34,7 +36,7 @@ for (const kind of kinds) {
   for (let done = 0; done < total && !failed; done += batch) {
     const seed = fixedSeed ?? (Math.random() * 2 ** 31) | 0;
     const numRuns = Math.min(batch, total - done);
-    const r = await checkCollection({ kind, ctor }, { seed, numRuns, maxOps });
+    const r = await checkCollection({ kind, ctor }, { seed, numRuns, maxOps, path });
     sum.programs += r.programs;
     sum.steps += r.steps;
     sum.collects += r.collects;
@@ -47,7 +49,7 @@ for (const kind of kinds) {
     );
     if (r.failure !== undefined) {
       console.log(r.failure);
-      console.log(`replay: PROPS_KINDS=${kind} PROPS_SEED=${seed} PROPS_RUNS=${numRuns} PROPS_MAX_OPS=${maxOps} npm run test:props`);
+      console.log(`replay the batch: PROPS_KINDS=${kind} PROPS_SEED=${seed} PROPS_RUNS=${numRuns} PROPS_MAX_OPS=${maxOps} npm run test:props`);
       failed = true;
     }
   }

@@ -184,14 +184,22 @@ export interface PropsResult extends Stats {
  * Runs `numRuns` random programs (plus the examples) against `subject`; never throws on a failing
  * property: the result carries the seed, the shrunk program and the error.
  */
-export async function checkCollection(subject: Subject, options: { seed: number; numRuns: number; maxOps?: number }): Promise<PropsResult> {
+export async function checkCollection(
+  subject: Subject,
+  options: { seed: number; numRuns: number; maxOps?: number; path?: string | undefined },
+): Promise<PropsResult> {
   const stats: Stats = { programs: 0, steps: 0, collects: 0, gapChecks: 0, deadSkipped: 0 };
   const start = performance.now();
   const details = await fc.check(
     fc.asyncProperty(programArbitrary(subject.kind, options.maxOps), async (program) => {
       await runProgram(makeMachine(subject, program.init), program, stats);
     }),
-    { seed: options.seed, numRuns: options.numRuns, examples: examples(subject.kind).map((x) => [x] as [Program]) },
+    {
+      seed: options.seed,
+      numRuns: options.numRuns,
+      examples: examples(subject.kind).map((x) => [x] as [Program]),
+      ...(options.path === undefined ? {} : { path: options.path }),
+    },
   );
   const result: PropsResult = { kind: subject.kind, seed: options.seed, ms: performance.now() - start, ...stats };
   if (details.failed) {
@@ -202,7 +210,7 @@ export async function checkCollection(subject: Subject, options: { seed: number;
       `error: ${error instanceof Error ? error.message : String(error)}`,
       'shrunk program:',
       program === undefined ? '  (none)' : showProgram(program),
-      `replay: PROPS_SEED=${details.seed} (path ${details.counterexamplePath})`,
+      `replay: PROPS_KINDS=${subject.kind} PROPS_SEED=${details.seed} PROPS_PATH=${details.counterexamplePath} (npm test or npm run test:props)`,
     ].join('\n');
   }
   return result;
