@@ -57,7 +57,8 @@ export type Mutation =
   | { op: 'set'; k: number; v: number } // Set: add(slot k)
   | { op: 'delete'; k: number }
   | { op: 'drop'; s: number }
-  | { op: 'clear' };
+  | { op: 'clear' }
+  | { op: 'size' }; // a read that may sweep (mid-iteration too)
 export type IterHow = 'entries' | 'keys' | 'values' | 'forEach' | 'iterator';
 export type SetFn =
   | 'union'
@@ -289,6 +290,8 @@ abstract class ModelMachine<MK, D> implements Machine {
         return this.compare(`${op.how}()`, this.coll, op.how, op.stop, (n) => {
           for (const m of op.muts) if (m.at === n) this.apply(m.m);
         });
+      case 'size':
+        return this.checkSize(this.coll.size, false);
       case 'fill':
         for (const s of this.world.fill(op.n)) this.fillSlot(s);
         return;

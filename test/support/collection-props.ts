@@ -43,6 +43,7 @@ export function programArbitrary(kind: Kind, maxOps = 30): fc.Arbitrary<Program>
     { weight: 2, arbitrary: fc.record({ op: fc.constant('delete' as const), k }) },
     { weight: 2, arbitrary: fc.record({ op: fc.constant('drop' as const), s }) },
     { weight: 1, arbitrary: fc.constant({ op: 'clear' as const }) },
+    { weight: 1, arbitrary: fc.constant({ op: 'size' as const }) },
   );
   const hows = ['entries', 'keys', 'values', 'forEach', 'iterator'] as const;
   const vias = isMap
@@ -121,7 +122,8 @@ const QUIET_TICK: Op = { op: 'tick', quiet: true };
  * sweeps the node the iterator stands on (and its neighbours) before the iterator moves on.
  */
 const sweepUnderIterator = (k: number, v: number): Program =>
-  p([[0, 0]], fill(80), open('entries'), resume(20), dropFill(1), GC, QUIET_TICK, set(k, v), resume(3), fill(70), dropFill(2, 1), COLLECT, resume(100));
+  p([[0, 0]], fill(80), open('entries'), resume(20), dropFill(1), GC, QUIET_TICK, set(k, v), resume(3), fill(70), dropFill(2, 1), COLLECT, resume(100),
+    dropFill(3, 2), GC, QUIET_TICK, { op: 'iter', how: 'keys', stop: null, muts: [{ at: 2, m: { op: 'size' } }, { at: 3, m: set(k, v) }] });
 
 /** The named scenarios of issue 4, run before the random programs (token meanings: see ranges()). */
 export function examples(kind: Kind): Program[] {
