@@ -388,7 +388,7 @@ export class Val {
     readonly key?: Target,
   ) {}
 }
-const VAL_KINDS = ['num', 'zero', 'undefined', 'null', 'empty', 'obj', 'eph', 'obj'] as const;
+export const VAL_KINDS = ['num', 'zero', 'undefined', 'null', 'empty', 'obj', 'eph', 'obj'] as const;
 type ValKind = (typeof VAL_KINDS)[number];
 interface ValDesc {
   kind: ValKind;
@@ -396,10 +396,6 @@ interface ValDesc {
 }
 
 interface MapSide<K, V, MK, D> {
-  readonly keyCount: number;
-  readonly valueCount: number;
-  /** Which slots "drop" may empty. */
-  readonly slots: number;
   key(w: World, k: number): K;
   /** A fresh value for token `v` under `key`, and the model entry it makes. */
   value(w: World, v: number, key: K): { value: V; entry: Entry<D> };
@@ -632,12 +628,9 @@ class MapMachine<K, V, MK, D> extends ModelMachine<MK, D> {
 }
 
 /** IterableWeakMap: keys are slot objects (weak); values are numbers, falsy values, objects. */
-export function iterableWeakMapSide(slots: number, tracked: Tracked): MapSide<Target, unknown, number, ValDesc> {
+export function iterableWeakMapSide(tracked: Tracked): MapSide<Target, unknown, number, ValDesc> {
   let serial = 0;
   return {
-    keyCount: slots,
-    valueCount: VAL_KINDS.length,
-    slots,
     key: (w, k) => w.slot(k),
     value(w, v, key) {
       const kind = VAL_KINDS[v % VAL_KINDS.length]!;
@@ -711,11 +704,8 @@ function sameIds(got: Array<number | undefined>, want: number[]): boolean {
 export const WVM_KEYS: readonly unknown[] = ['a', 'b', 'c', 0, -0, NaN, '0'];
 
 /** WeakValueMap: keys are primitives, values are slot objects (weak; several keys may share one). */
-export function weakValueMapSide(slots: number): MapSide<unknown, Target, unknown, null> {
+export function weakValueMapSide(): MapSide<unknown, Target, unknown, null> {
   return {
-    keyCount: WVM_KEYS.length,
-    valueCount: slots,
-    slots,
     key: (_w, k) => WVM_KEYS[k % WVM_KEYS.length],
     value(w, v) {
       const value = w.slot(v);
@@ -972,9 +962,9 @@ export function makeMachine(subject: Subject, init: Array<[number, number]> | nu
   world.pin();
   switch (subject.kind) {
     case 'IterableWeakMap':
-      return new MapMachine(world, iterableWeakMapSide(SLOTS, new Tracked()), subject.ctor, init);
+      return new MapMachine(world, iterableWeakMapSide(new Tracked()), subject.ctor, init);
     case 'WeakValueMap':
-      return new MapMachine(world, weakValueMapSide(SLOTS), subject.ctor, init);
+      return new MapMachine(world, weakValueMapSide(), subject.ctor, init);
     case 'IterableWeakSet':
       return new SetMachine(world, subject.ctor, init);
   }

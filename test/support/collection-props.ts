@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import {
   BAD,
   SLOTS,
+  VAL_KINDS,
   WVM_KEYS,
   makeMachine,
   runProgram,
@@ -23,7 +24,7 @@ type Kind = Subject['kind'];
 function ranges(kind: Kind): { k: number; v: number } {
   switch (kind) {
     case 'IterableWeakMap':
-      return { k: SLOTS, v: 8 };
+      return { k: SLOTS, v: VAL_KINDS.length };
     case 'WeakValueMap':
       return { k: WVM_KEYS.length, v: SLOTS };
     case 'IterableWeakSet':
