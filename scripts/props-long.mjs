@@ -18,6 +18,8 @@ const total = Number(env.PROPS_RUNS ?? 10_000);
 const batch = Number(env.PROPS_BATCH ?? 1_000);
 const maxOps = Number(env.PROPS_MAX_OPS ?? 30);
 const fixedSeed = env.PROPS_SEED === undefined ? undefined : Number(env.PROPS_SEED);
+// PROPS_SEEDS=a,b,c: the batches' seeds in order (replays a whole process history)
+const seedList = env.PROPS_SEEDS?.split(',').map(Number);
 const path = env.PROPS_PATH;
 const ctors = { IterableWeakMap, WeakValueMap, IterableWeakSet };
 const kinds = (env.PROPS_KINDS ?? Object.keys(ctors).join(',')).split(',');
@@ -32,9 +34,9 @@ const summary = [];
 for (const kind of kinds) {
   const ctor = ctors[kind];
   if (ctor === undefined) throw new Error(`props-long: unknown collection ${kind}`);
-  const sum = { kind, programs: 0, steps: 0, collects: 0, gapChecks: 0, deadSkipped: 0, ms: 0, seeds: [] };
+  const sum = { kind, programs: 0, steps: 0, collects: 0, gapChecks: 0, deadSkipped: 0, lateCollects: 0, ms: 0, seeds: [] };
   for (let done = 0; done < total && !failed; done += batch) {
-    const seed = fixedSeed ?? (Math.random() * 2 ** 31) | 0;
+    const seed = seedList?.[done / batch] ?? fixedSeed ?? (Math.random() * 2 ** 31) | 0;
     const numRuns = Math.min(batch, total - done);
     const r = await checkCollection({ kind, ctor }, { seed, numRuns, maxOps, path });
     sum.programs += r.programs;
@@ -42,10 +44,12 @@ for (const kind of kinds) {
     sum.collects += r.collects;
     sum.gapChecks += r.gapChecks;
     sum.deadSkipped += r.deadSkipped;
+    sum.lateCollects += r.lateCollects;
+    for (const note of r.lateNotes) console.log(`late collection (not a failure): ${note}`);
     sum.ms += r.ms;
     sum.seeds.push(seed);
     console.log(
-      `${kind}: seed ${seed}: ${r.programs} programs, ${r.steps} steps, ${r.collects} collect(), ${(r.ms / 1000).toFixed(1)} s${r.failure ? ' FAILED' : ''}`,
+      `${kind}: seed ${seed}: ${r.programs} programs, ${r.steps} steps, ${r.collects} collect(), ${r.lateCollects} late, ${(r.ms / 1000).toFixed(1)} s${r.failure ? ' FAILED' : ''}`,
     );
     if (r.failure !== undefined) {
       console.log(r.failure);
@@ -61,7 +65,7 @@ console.log('\nsummary (programs include each batch\'s hand-written examples):')
 for (const s of summary) {
   console.log(
     `  ${s.kind.padEnd(16)} ${String(s.programs).padStart(7)} programs ${String(s.steps).padStart(9)} steps ${String(s.collects).padStart(7)} collect() ` +
-      `${String(s.gapChecks).padStart(7)} gap checks ${String(s.deadSkipped).padStart(8)} dead skipped ${(s.ms / 1000).toFixed(1).padStart(8)} s`,
+      `${String(s.gapChecks).padStart(7)} gap checks ${String(s.deadSkipped).padStart(8)} dead skipped ${String(s.lateCollects).padStart(3)} late ${(s.ms / 1000).toFixed(1).padStart(8)} s`,
   );
 }
 process.exit(failed ? 1 : 0);

@@ -25,8 +25,10 @@ for (const subject of subjects.filter((x) => KINDS === undefined || KINDS.includ
     const r = await checkCollection(subject, { seed: SEED, numRuns: RUNS, path: PATH });
     t.diagnostic(
       `${r.kind}: seed ${r.seed}, ${r.programs} programs, ${r.steps} steps, ${r.collects} collect() calls, ` +
-        `${r.gapChecks} checks with dead entries pending, ${r.deadSkipped} dead entries skipped by iterations, ${r.ms.toFixed(0)} ms`,
+        `${r.gapChecks} checks with dead entries pending, ${r.deadSkipped} dead entries skipped by iterations, ` +
+        `${r.lateCollects} late collections, ${r.ms.toFixed(0)} ms`,
     );
+    for (const note of r.lateNotes) t.diagnostic(`late collection (not a failure): ${note}`);
     if (r.failure !== undefined) assert.fail(r.failure);
     if (PATH === undefined) assert.ok(r.programs >= RUNS, `ran ${r.programs} programs, wanted ${RUNS}`);
   });

@@ -191,7 +191,7 @@ export async function checkCollection(
   subject: Subject,
   options: { seed: number; numRuns: number; maxOps?: number; path?: string | undefined },
 ): Promise<PropsResult> {
-  const stats: Stats = { programs: 0, steps: 0, collects: 0, gapChecks: 0, deadSkipped: 0 };
+  const stats: Stats = { programs: 0, steps: 0, collects: 0, gapChecks: 0, deadSkipped: 0, lateCollects: 0, lateNotes: [] };
   const start = performance.now();
   const details = await fc.check(
     fc.asyncProperty(programArbitrary(subject.kind, options.maxOps), async (program) => {
