@@ -66,7 +66,7 @@ test('the property harness catches seeded bugs and passes the reference stand-in
   t.diagnostic(`${mutants.length} seeded bugs caught`);
 });
 
-test('WeakValueMap stores the key -0 as +0, like Map (keys, entries, forEach, popItem, valueRefs)', () => {
+test('WeakValueMap stores the key -0 as +0, like Map (keys, entries, forEach, popItem, valueRefs, getOrInsertComputed)', () => {
   const value = {};
   const fresh = new WeakValueMap<number, object>().set(-0, value);
   const overwritten = new WeakValueMap<number, object>([[0, {}]]).set(-0, value);
@@ -79,5 +79,8 @@ test('WeakValueMap stores the key -0 as +0, like Map (keys, entries, forEach, po
     assert.ok(Object.is(map.valueRefs()[0]?.key, 0), 'valueRefs() key is -0');
     assert.ok(Object.is(map.popItem()?.[0], 0), 'popItem() returns -0');
   }
+  let computedWith: unknown;
+  new WeakValueMap<number, object>().getOrInsertComputed(-0, (key) => ((computedWith = key), value));
+  assert.ok(Object.is(computedWith, 0), 'getOrInsertComputed passes -0 to compute (ES2026 passes the canonical +0)');
   assert.ok(Object.is([...new Map([[-0, value]]).keys()][0], 0)); // what Map does
 });
