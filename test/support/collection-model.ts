@@ -960,6 +960,7 @@ async function collectLate(machine: Machine, program: Program, step: number, sta
   for (let extra = 1; extra <= 3; extra++) {
     await collect();
     machine.world.pin();
+    if (extra === 3) snapshotSurvivors(machine.world);
     if (machine.leaks().length === 0) {
       stats.lateCollects++;
       if (stats.lateNotes.length < 5) {
@@ -968,6 +969,20 @@ async function collectLate(machine: Machine, program: Program, step: number, sta
       return;
     }
   }
+}
+
+/**
+ * With PROPS_SNAPSHOT set, writes a heap snapshot while the dropped objects that survived every
+ * collect() are held in an array on the stack: open it in Chrome DevTools, find `Obj` (or the
+ * function or `Symbol(#id)`) with that id, and read its retainers other than that array.
+ */
+function snapshotSurvivors(w: World): void {
+  const survivors = w.survivors();
+  if (survivors.length === 0 || process.env['PROPS_SNAPSHOT'] === undefined) return;
+  const held = survivors.map((id) => w.revive(id));
+  const v8 = process.getBuiltinModule('node:v8');
+  const file = v8.writeHeapSnapshot();
+  console.log(`props: dropped #${survivors.join(', #')} (${held.length} held for the snapshot) survived 4 collect() calls: heap snapshot ${file}`);
 }
 
 export async function runProgram(machine: Machine, program: Program, stats: Stats): Promise<void> {

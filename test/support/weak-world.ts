@@ -137,6 +137,11 @@ export class World {
   survivors(): number[] {
     return [...this.#pinned];
   }
+
+  /** The live object of a dropped id (for diagnostics only: dereferencing keeps it for this job). */
+  revive(id: number): Target | undefined {
+    return this.#refs.get(id)?.deref();
+  }
 }
 
 /** Tracks objects the harness made but never holds (map values), to find leaks after a collection. */
