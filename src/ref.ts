@@ -57,7 +57,7 @@ export class Ref<T extends WeakTarget> extends WeakRef<T> implements Watcher {
     this.#callback = callback;
     // The record holds this Ref weakly: dropping the Ref must let it, and its callback, be collected.
     const holder = new WeakRef<Watcher>(this);
-    recordFor(target).attach(target, holder, callback !== undefined);
+    recordFor(target).attach(target, holder, callback !== undefined, 'new Ref(target, callback)');
     lastHolder = holder;
   }
 
