@@ -43,9 +43,9 @@ function runShortJobs() {
 }
 runShortJobs();
 observer.watch(keeper, keeper.name);
-console.log(`before collect(): ${observer.alive} alive, collected [${observer.collected}]`);
+console.log(`before collect(): ${observer.alive} alive, collected [${observer.collected.join(', ')}]`);
 await collect();
-console.log(`after collect():  ${observer.alive} alive, collected [${observer.collected.sort()}]  <- ${keeper.name} runs on`);
+console.log(`after collect():  ${observer.alive} alive, collected [${observer.collected.sort().join(', ')}]  <- ${keeper.name} runs on`);
 
 console.log('-- part 2: finalize --');
 class TempFile {

@@ -23,7 +23,7 @@ function track(/** @type {Session} */ session) {
 }
 
 const report = () =>
-  `${stats.size} entries: [${[...stats].map(([s, v]) => `${s.user}: ${v.requests}`).join(', ')}]`;
+  `size ${stats.size}: [${[...stats].map(([s, v]) => `${s.user}: ${v.requests}`).join(', ')}]`;
 
 const alice = new Session('alice'); // still logged in
 track(alice);

@@ -21,7 +21,8 @@ class TreeNode {
   }
   /** @param {TreeNode} child */
   add(child) {
-    child.#parent = ref(this); // weak: the parent's own `children` array is what keeps children alive
+    // Weak: only the parent's `children` array keeps nodes alive, never a child its parent.
+    child.#parent = ref(/** @type {TreeNode} */ (this));
     this.children.push(child);
     return child;
   }
@@ -47,7 +48,7 @@ class StrongTreeNode {
 
 /**
  * Builds html > body > (p, ul > (li, li)) and returns only the last li: the root is dropped.
- * @template {TreeNode | StrongTreeNode} N
+ * @template {{ add(child: N): N }} N
  * @param {new (name: string) => N} Node
  * @param {Ref<N>[]} probes Refs to every node, to count how many are still alive
  * @returns {N}
@@ -67,8 +68,8 @@ function buildTreeKeepLeaf(Node, probes) {
   return ul.add(make('li'));
 }
 
-const alive = (/** @type {Ref<object>[]} */ probes) =>
-  `${probes.filter((p) => p.deref() !== undefined).length} of ${probes.length} nodes alive`;
+/** @param {{ deref(): object | undefined }[]} probes */
+const alive = (probes) => `${probes.filter((p) => p.deref() !== undefined).length} of ${probes.length} nodes alive`;
 
 console.log('-- strong parent pointers: keep one leaf, drop the root --');
 /** @type {Ref<StrongTreeNode>[]} */
