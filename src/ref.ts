@@ -1,3 +1,6 @@
+/// <reference lib="es2023.collection" preserve="true" />
+// Symbols as weak targets are typed in this lib; the reference travels into our .d.ts so that a
+// project compiled against plain ES2022 can still type-check against us.
 import { describeTarget, inspectCustom } from './internal/describe.js';
 import { assertOptionalFunction, assertWeakTarget, type WeakTarget } from './internal/holdable.js';
 import { COUNTED, NOTIFY, recordFor, type Watcher } from './internal/record.js';
@@ -5,6 +8,9 @@ import { noteCleanup } from './internal/registry.js';
 import { reportUnraisable } from './internal/unraisable.js';
 
 export type { WeakTarget } from './internal/holdable.js';
+
+/** Hand-off from the constructor to {@link ref}, which runs synchronously right after it. */
+let lastHolder: WeakRef<object> | undefined;
 
 /**
  * A weak reference with an optional callback: Python's `weakref.ref`, built on the engine's
@@ -43,7 +49,9 @@ export class Ref<T extends WeakTarget> extends WeakRef<T> implements Watcher {
     super(target);
     this.#callback = callback;
     // The record holds this Ref weakly: dropping the Ref must let it, and its callback, be collected.
-    recordFor(target).attach(target, new WeakRef<Watcher>(this), callback !== undefined);
+    const holder = new WeakRef<Watcher>(this);
+    recordFor(target).attach(target, holder, callback !== undefined);
+    lastHolder = holder;
   }
 
   /**
@@ -114,7 +122,8 @@ export function ref<T extends WeakTarget>(target: T, callback?: (ref: Ref<T>) =>
   const shared = record.shared?.deref();
   if (shared !== undefined) return shared as Ref<T>;
   const created = new Ref(target);
-  record.shared = new WeakRef(created);
+  // The holder the constructor just attached doubles as the shared slot: one WeakRef, not two.
+  record.shared = lastHolder;
   return created;
 }
 

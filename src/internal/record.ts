@@ -60,10 +60,7 @@ export class TargetRecord implements Cleanup {
       this.#registered = true;
     }
     this.#holders.push(holder);
-    if (this.#holders.length >= this.#pruneAt) {
-      this.#quietRounds = 0; // new holders may die: watch again
-      this.#prune();
-    }
+    if (this.#holders.length >= this.#pruneAt) this.#prune();
   }
 
   /** The target died: tell every watcher that is still reachable, newest first (CPython's order). */
@@ -90,20 +87,22 @@ export class TargetRecord implements Cleanup {
    * Drops holders whose watcher is gone. Growth alone would leave a million dead holders behind
    * after a burst of dropped Refs (all of them alive in the job that made them), so a large record
    * also arms a one-shot sentinel and prunes again after each full collection, until two
-   * collections in a row find nothing to drop (a GC in the middle of the burst finds nothing yet).
+   * collections in a row find nothing to drop: one that ran in the middle of the burst finds
+   * nothing yet, because the job's Refs were still kept alive then.
    */
-  #prune(): void {
+  #prune(afterCollection = false): void {
     const before = this.#holders.length;
     this.#holders = this.#holders.filter((holder) => holder.deref() !== undefined);
     const after = this.#holders.length;
     this.#pruneAt = Math.max(PRUNE_MIN, after * 2);
-    this.#quietRounds = after === before ? this.#quietRounds + 1 : 0;
+    if (!afterCollection) this.#quietRounds = 0;
+    else if (after === before) this.#quietRounds++;
     if (after >= PRUNE_MIN && this.#quietRounds < 2 && !this.#prunerArmed) {
       this.#prunerArmed = true;
       this.#pruner ??= {
         collected: () => {
           this.#prunerArmed = false;
-          this.#prune();
+          this.#prune(true);
         },
       };
       registerSentinel(this.#pruner);
