@@ -1,33 +1,16 @@
 // Runs every example in examples/ in a child process (as a user would: `node examples/x.mjs`,
 // without --expose-gc) and checks the key lines of its output, so that the examples cannot rot.
 // Also checks the guided tour (npm start) and that the examples type-check against our .d.ts.
-import { execFile } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
+import { packageRoot } from './support/child.js';
+import { runNode } from './support/run-node.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url)); // build/test/ → the package root
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const childEnv: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '', ...env };
-    // The test runner may run with colour forced on; an example's output must not depend on it.
-    if (!('FORCE_COLOR' in env)) delete childEnv['FORCE_COLOR'];
-    execFile(command, args, { cwd: root, env: childEnv, timeout: 120_000 }, (error, stdout, stderr) => {
-      const code = error === null ? 0 : typeof error.code === 'number' ? error.code : 1;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-const node = (file: string, ...args: string[]) => run(process.execPath, [file, ...args]);
+const root = packageRoot;
+const node = (file: string, ...args: string[]) => runNode([file, ...args]);
 
 /** The export an example needs that this build does not have yet (its piece has not landed). */
 function missingExport(stderr: string): string | undefined {
@@ -169,14 +152,14 @@ async function runExample(t: TestContext, name: string): Promise<void> {
   assert.equal(problem, undefined, `${problem}${context}`);
 }
 
-const { scenarios } = (await import(new URL('examples/scenarios.mjs', `file://${root}`).href)) as {
+const { scenarios } = (await import(pathToFileURL(join(root, 'examples', 'scenarios.mjs')).href)) as {
   scenarios: { name: string; title: string; look: string }[];
 };
 const names = scenarios.map((s) => s.name);
 
 describe('examples', () => {
   test('every example in examples/ is in the tour and has expected lines here, and vice versa', () => {
-    const files = readdirSync(new URL('examples/', `file://${root}`))
+    const files = readdirSync(join(root, 'examples'))
       .filter((f) => f.endsWith('.mjs') && !['tour.mjs', 'run.mjs', 'scenarios.mjs'].includes(f))
       .map((f) => f.replace(/\.mjs$/, ''))
       .sort();
@@ -190,8 +173,8 @@ describe('examples', () => {
   }
 
   test('examples type-check against the published .d.ts (tsc --checkJs)', async (t) => {
-    const tsc = fileURLToPath(new URL('node_modules/typescript/bin/tsc', `file://${root}`));
-    const result = await run(process.execPath, [tsc, '-p', 'examples/tsconfig.json']);
+    const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
+    const result = await runNode([tsc, '-p', 'examples/tsconfig.json']);
     const errors = result.stdout.split('\n').filter((line) => / error TS\d+/.test(line));
     const missing = errors.filter((line) => /error TS2305: Module '"weakref-ts(\/gc)?"' has no exported member/.test(line));
     if (missing.length > 0) {
@@ -215,9 +198,9 @@ describe('the guided tour (npm start)', () => {
   });
 
   test('NO_COLOR wins over nothing, FORCE_COLOR turns colour on', async () => {
-    const plain = await run(process.execPath, ['examples/tour.mjs', 'tree'], { NO_COLOR: '1' });
+    const plain = await runNode(['examples/tour.mjs', 'tree'], { NO_COLOR: '1' });
     assert.doesNotMatch(plain.stdout, /\x1b\[/);
-    const coloured = await run(process.execPath, ['examples/tour.mjs', 'tree'], { FORCE_COLOR: '1' });
+    const coloured = await runNode(['examples/tour.mjs', 'tree'], { FORCE_COLOR: '1' });
     assert.match(coloured.stdout, /\x1b\[1;36m=== 3\/9/);
   });
 
