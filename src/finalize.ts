@@ -82,20 +82,22 @@ function installExitHook(): void {
 
 /**
  * Runs every live finalizer whose `atExit` is set, newest first (CPython's order), each through its
- * own try/catch; finalizers created by one of them run too.
+ * own try/catch. A finalizer created by one of them is the newest then, so it runs next (as in
+ * CPython, which re-reads its registry whenever it changed).
  */
 function runAtExit(): void {
   if (exiting || live === undefined) return;
   exiting = true;
   try {
-    for (let batch = [...live]; batch.length > 0; ) {
-      let newest = -1;
-      for (let i = batch.length - 1; i >= 0; i--) {
-        const finalizer = batch[i]!;
-        newest = Math.max(newest, finalizer.seq);
-        if (finalizer.atExit) finalizer.run();
+    let pending = [...live];
+    let seen = sequence;
+    while (pending.length > 0) {
+      if (seen !== sequence) {
+        pending = [...live];
+        seen = sequence;
       }
-      batch = [...live].filter((finalizer) => finalizer.seq > newest);
+      const finalizer = pending.pop()!;
+      if (finalizer.atExit) finalizer.run();
     }
   } finally {
     exiting = false;

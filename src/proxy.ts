@@ -144,10 +144,13 @@ class ProxyState implements Watcher, ProxyHandler<object> {
     let wrapper = methods.get(fn);
     if (wrapper === undefined) {
       const state = this;
-      wrapper = function (this: unknown, ...args: unknown[]): unknown {
+      const bound = function (this: unknown, ...args: unknown[]): unknown {
         const target = state.#live();
-        return new.target === undefined ? Reflect.apply(fn, target, args) : Reflect.construct(fn, args, new.target);
+        if (new.target === undefined) return Reflect.apply(fn, target, args);
+        // Like a bound function: `new` ignores the bound this and builds from fn's own prototype.
+        return Reflect.construct(fn, args, new.target === bound ? fn : new.target);
       };
+      wrapper = bound;
       Object.defineProperty(wrapper, 'name', { value: fn.name, configurable: true });
       Object.defineProperty(wrapper, 'length', { value: fn.length, configurable: true });
       methods.set(fn, wrapper);
