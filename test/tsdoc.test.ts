@@ -190,3 +190,29 @@ describe('TSDoc coverage', () => {
     if (gaps.length > 0) t.todo(`${gaps.length} exports to document: ${gaps.join('; ')}`);
   });
 });
+
+describe('README', () => {
+  test("the Python table's names exist: each weakref-ts/python name, and the weakref-ts name beside it", async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const start = readme.indexOf('| Python | `weakref-ts` | `weakref-ts/python` |');
+    assert.notEqual(start, -1, 'the README has no Python → weakref-ts table');
+    const rows = readme.slice(start).split('\n\n')[0]!.split('\n').slice(2);
+    const main = (await import('weakref-ts')) as Record<string, unknown>;
+    const gc = (await import('weakref-ts/gc')) as Record<string, unknown>;
+    const python = (await import('weakref-ts/python')) as Record<string, unknown>;
+    const problems: string[] = [];
+    for (const row of rows) {
+      const [, , ours = '', pythonNames = ''] = row.split(/(?<!\\)\|/).map((cell) => cell.trim());
+      const names = (cell: string) => [...cell.matchAll(/`(?:new )?([A-Za-z_]\w*)/g)].map((m) => m[1]!);
+      for (const name of names(pythonNames)) {
+        if (!(name in python)) problems.push(`weakref-ts/python does not export ${name}`);
+      }
+      // Rows that name a weakref-ts/python export name top-level exports beside it, too.
+      if (pythonNames === '') continue;
+      for (const name of names(ours)) {
+        if (!(name in main) && !(name in gc)) problems.push(`weakref-ts does not export ${name}`);
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+});
