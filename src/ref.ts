@@ -101,7 +101,11 @@ export class Ref<T extends WeakTarget> extends WeakRef<T> implements Watcher {
     return this.toString();
   }
 
-  /** True for a Ref or any subclass instance (a brand check, not `instanceof`). */
+  /**
+   * True for a Ref or any subclass instance: a brand check, not `instanceof`, so a changed
+   * prototype cannot fool it. The same as {@link isRef}.
+   * @param value anything
+   */
   static isRef(value: unknown): value is Ref<WeakTarget> {
     return typeof value === 'object' && value !== null && #callback in value;
   }
