@@ -4,3 +4,5 @@
  * @packageDocumentation
  */
 export { collect } from './gc/collect.js';
+export { getReferrers, getReferents, retainerPath, whyAlive, type RetainerStep } from './gc/diagnose.js';
+export { expectCollected } from './gc/expect.js';
