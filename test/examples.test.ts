@@ -1,7 +1,7 @@
 // Runs every example in examples/ in a child process (as a user would: `node examples/x.mjs`,
 // without --expose-gc) and checks the key lines of its output, so that the examples cannot rot.
 // Also checks the guided tour (npm start) and that the examples type-check against our .d.ts.
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test, type TestContext } from 'node:test';
@@ -109,12 +109,16 @@ const expected: Record<string, Expectation> = {
   'find-leak': {
     lines: [
       /^-- why is Alice still alive\? --$/,
-      /^Worker\b/,
-      /workers/,
-      /manager1/,
+      /^Worker$/,
+      /^← Map value for key 'Alice'$/,
+      /^← Manager\.workers$/,
+      /^← manager1 \(module variable\)$/,
       /^-- expectCollected on the leaky manager --$/,
       /^expectCollected: failed, as it should:$/,
-      /^Worker\b|workers/,
+      /^Worker$/,
+      /^← Map value for key 'Bob'$/,
+      /^← Manager\.workers$/,
+      /^← manager1 \(module variable\)$/,
       /^-- the fix: a WeakValueMap --$/,
       /^expectCollected: passed: Bob was collected$/,
       /^manager2 still works: Carol; 2 workers leak in manager1$/,
@@ -150,6 +154,18 @@ async function runExample(t: TestContext, name: string): Promise<void> {
   assert.equal(result.stderr, '', `examples/${name}.mjs wrote to standard error${context}`);
   const problem = checkLines(result.stdout, expected[name] ?? { lines: [] });
   assert.equal(problem, undefined, `${problem}${context}`);
+  const quoted = readmeOutput(name);
+  if (quoted !== undefined) assert.equal(result.stdout.trimEnd(), quoted, `README.md quotes an output of examples/${name}.mjs that it no longer prints`);
+}
+
+/** The output the README quotes after `<!-- output of: node examples/<name>.mjs -->`, if it does. */
+function readmeOutput(name: string): string | undefined {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const marker = `<!-- output of: node examples/${name}.mjs -->\n\`\`\`text\n`;
+  const start = readme.indexOf(marker);
+  if (start === -1) return undefined;
+  const body = readme.slice(start + marker.length);
+  return body.slice(0, body.indexOf('\n```')).trimEnd();
 }
 
 const { scenarios } = (await import(pathToFileURL(join(root, 'examples', 'scenarios.mjs')).href)) as {
