@@ -29,7 +29,7 @@ function drawOnce() {
   texture('splash.png'); // used once, then nobody holds it
 }
 drawOnce();
-console.log(`texture('logo.png') === logo: ${texture('logo.png') === logo}  (loads so far: ${loads})`);
+console.log(`texture('logo.png') === logo: ${texture('logo.png') === logo}  (loads so far: ${loads}, one per path)`);
 console.log(`before collect(): cache holds [${[...cache.keys()].join(', ')}], size ${cache.size}`);
 await collect();
 console.log(`after collect():  cache holds [${[...cache.keys()].join(', ')}], size ${cache.size}`);

@@ -79,7 +79,7 @@ const lockFinalizer = finalize(lock, removeFile, lock.path, 'invoked by hand');
 console.log(`before collect(): scratch finalizer alive: ${scratchFinalizer.alive}`);
 await collect();
 console.log(`after collect():  scratch finalizer alive: ${scratchFinalizer.alive}`);
-console.log(`lockFinalizer.invoke() returned ${lockFinalizer.invoke()}; alive now: ${lockFinalizer.alive}`);
+console.log(`done with ${lock.path}: lockFinalizer.invoke() returned ${lockFinalizer.invoke()}; alive now: ${lockFinalizer.alive}`);
 console.log(`a second invoke() returns ${lockFinalizer.invoke()}: a finalizer runs at most once`);
 console.log(`still alive at the end: ${log.path} (atExit ${logFinalizer.atExit}), ${cacheFile.path} (atExit ${cacheFinalizer.atExit})`);
 console.log('end of program; the exit runs the live finalizers that have atExit:');

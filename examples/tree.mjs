@@ -83,9 +83,12 @@ console.log('-- weak parent pointers (ref): keep one leaf, drop the root --');
 const probes = [];
 /** @type {TreeNode | undefined} */
 let leaf = buildTreeKeepLeaf(TreeNode, probes);
-console.log(`before collect(): ${alive(probes)}; leaf.parent is ${leaf.parent?.name}`);
+// Read through a function: an engine may keep a temporary copy of `leaf` in this module's own
+// frame (Bun does), which would keep the leaf alive after `leaf = undefined`.
+const parentOfLeaf = () => leaf?.parent?.name;
+console.log(`before collect(): ${alive(probes)}; leaf.parent is ${parentOfLeaf()}`);
 await collect();
-console.log(`after collect():  ${alive(probes)}; leaf.parent is ${leaf.parent?.name}  <- only the leaf was held`);
+console.log(`after collect():  ${alive(probes)}; leaf.parent is ${parentOfLeaf()}  <- only the leaf was held`);
 
 console.log('-- drop the leaf as well --');
 leaf = undefined;

@@ -38,7 +38,7 @@ const expected: Record<string, Expectation> = {
   },
   cache: {
     lines: [
-      /^texture\('logo\.png'\) === logo: true {2}\(loads so far: 2\)$/,
+      /^texture\('logo\.png'\) === logo: true {2}\(loads so far: 2, one per path\)$/,
       /^before collect\(\): cache holds \[logo\.png, splash\.png\], size 2$/,
       /^after collect\(\): {2}cache holds \[logo\.png\], size 1$/,
       /^logo is still cached: true {2}\(loads: 2\)$/,
@@ -89,7 +89,7 @@ const expected: Record<string, Expectation> = {
       /^ {2}finalizer: removed \/tmp\/scratch \(its TempFile was collected\)$/,
       /^after collect\(\): {2}scratch finalizer alive: false$/,
       /^ {2}finalizer: removed \/tmp\/lock \(invoked by hand\)$/,
-      /^lockFinalizer\.invoke\(\) returned \/tmp\/lock; alive now: false$/,
+      /^done with \/tmp\/lock: lockFinalizer\.invoke\(\) returned \/tmp\/lock; alive now: false$/,
       /^a second invoke\(\) returns undefined: a finalizer runs at most once$/,
       /^still alive at the end: \/tmp\/log \(atExit true\), \/tmp\/cache \(atExit false\)$/,
       /^end of program; the exit runs the live finalizers that have atExit:$/,
