@@ -4,7 +4,10 @@ import { COUNTED, NOTIFY, recordFor, StrongHolder, type Watcher } from './intern
 import { noteCleanup } from './internal/registry.js';
 import { reportUnraisable } from './internal/unraisable.js';
 
-/** What `peek()` and `detach()` return: a fresh object each time. */
+/**
+ * What {@link Finalizer.peek} and {@link Finalizer.detach} return: a fresh plain object each time,
+ * holding the target strongly (it is alive when returned).
+ */
 export interface FinalizerInfo<A extends unknown[], R> {
   /** The (live) target. */
   target: WeakTarget;
@@ -20,6 +23,18 @@ export interface FinalizerInfo<A extends unknown[], R> {
  *
  * GC semantics: the target is held weakly; the library holds the Finalizer (and through it `fn` and
  * `args`) strongly until `fn` ran or the Finalizer was detached, then lets go of `fn` and `args`.
+ *
+ * @typeParam A the arguments' types
+ * @typeParam R what `fn` returns
+ * @example
+ * ```ts
+ * import { finalize } from 'weakref-ts';
+ * const socket = { id: 1 };
+ * const f = finalize(socket, (id: number) => console.log('closed', id), socket.id);
+ * f.peek()?.args; // [1]
+ * f.atExit = false; // do not run at process exit
+ * f.detach();       // never runs; fn and args can be collected
+ * ```
  */
 export interface Finalizer<A extends unknown[], R> {
   /** True until `fn` ran (collection, {@link Finalizer.invoke} or exit) or the Finalizer was detached. */
@@ -223,9 +238,10 @@ class FinalizerImpl<A extends unknown[], R> implements Finalizer<A, R>, Watcher 
  * Finalizer. After the target's collection, `fn` runs in a later task (with every other callback
  * for that target, newest first); its errors go to the unraisable hook with kind `'finalizer'`.
  *
- * At normal process exit (in Node, Deno and Bun: the end of the event loop or `process.exit()`;
- * not a crash or a signal) every live Finalizer whose `atExit` is set runs, newest first; a throwing
- * one is reported to the unraisable hook and the others still run. In a browser this is best
+ * At process exit (in Node, Deno and Bun: the end of the event loop, `process.exit()`, and also the
+ * exit after an uncaught exception, as CPython runs them at interpreter shutdown; not when a signal
+ * kills the process or a fatal error aborts it) every live Finalizer whose `atExit` is set runs,
+ * newest first; a throwing one is reported to the unraisable hook and the others still run. In a browser this is best
  * effort: on `pagehide` when the page is not kept in the back/forward cache.
  *
  * `fn` and `args` must not reach the target, or it could never be collected: passing the target

@@ -244,7 +244,7 @@ export class IterableWeakMap<K extends WeakTarget, V> implements Map<K, V> {
     forEachLive(this.#list, (_node, key) => {
       live.set(key, this.#values.get(key as K));
     });
-    return inspectAs('IterableWeakMap', live, depth, options, inspect);
+    return inspectAs(this, 'IterableWeakMap', live, depth, options, inspect);
   }
 
   #insert(key: K): void {

@@ -66,32 +66,60 @@ function isInert(value: unknown): boolean {
 }
 
 /**
+ * What a proxy's target record holds. Kept apart from the handler because V8 15 (Deno 2.9.6,
+ * Chromium 156) never runs the `get` trap of a handler whose class has a computed-key member such
+ * as `[NOTIFY]()` (reads then fall through to the dummy: every property is `undefined`).
+ */
+class ProxyWatcher implements Watcher {
+  readonly #state: ProxyState;
+  constructor(state: ProxyState) {
+    this.#state = state;
+  }
+  [NOTIFY](): void {
+    this.#state.notify();
+  }
+  get [COUNTED](): object {
+    return this.#state.proxy;
+  }
+}
+
+/**
  * A proxy's state and its handler in one object: the proxy holds it as its handler, so it lives
- * exactly as long as the proxy, and the target's record holds it weakly as a watcher.
+ * exactly as long as the proxy, and the target's record holds its watcher weakly.
  *
  * The real target is reached only through a WeakRef. The dummy [[Target]] is kept consistent with
  * the real one only where the Proxy invariants demand it (non-configurable properties and
  * non-extensibility), and then, wherever possible, without copying any object onto it.
+ *
+ * Keep this class free of computed-key members (see {@link ProxyWatcher}).
  */
-class ProxyState implements Watcher, ProxyHandler<object> {
+class ProxyState implements ProxyHandler<object> {
   readonly #ref: WeakRef<object>;
   readonly #dummy: object;
-  readonly #label: string;
+  /** For error reports; only a proxy with a callback can have one. */
+  readonly #label: string | undefined;
   #callback: ((proxy: object) => void) | undefined;
   #proxy!: object;
+  /** What the target's record holds (weakly); reachable through this handler, so as long as the proxy. */
+  readonly watcher: ProxyWatcher;
   /** Wrappers of functions read through the proxy, so that `p.m === p.m`. */
   #methods: WeakMap<AnyFunction, AnyFunction> | undefined;
 
   constructor(target: object, callback: ((proxy: object) => void) | undefined) {
     this.#ref = new WeakRef(target);
     this.#dummy = makeDummy(target);
-    this.#label = `<proxy to ${describeTarget(target)}>`;
+    this.#label = callback === undefined ? undefined : `<proxy to ${describeTarget(target)}>`;
     this.#callback = callback;
+    this.watcher = new ProxyWatcher(this);
   }
 
   /** Creates the proxy (once); separate from the constructor because the handler must exist first. */
   create(): object {
     this.#proxy = new Proxy(this.#dummy, this);
+    return this.#proxy;
+  }
+
+  get proxy(): object {
     return this.#proxy;
   }
 
@@ -101,8 +129,8 @@ class ProxyState implements Watcher, ProxyHandler<object> {
     return target === undefined ? '<proxy dead>' : `<proxy to ${describeTarget(target)}>`;
   }
 
-  /** @internal Runs the callback once, after the target died, with the proxy as argument. */
-  [NOTIFY](): void {
+  /** Runs the callback once, after the target died, with the proxy as argument. */
+  notify(): void {
     const callback = this.#callback;
     if (callback === undefined) return;
     this.#callback = undefined;
@@ -111,14 +139,10 @@ class ProxyState implements Watcher, ProxyHandler<object> {
       callback(this.#proxy);
     } catch (error) {
       // The label was captured at creation: the proxy itself throws on every operation now.
-      reportUnraisable({ error, kind: 'callback', source: this.#proxy }, this.#label);
+      reportUnraisable({ error, kind: 'callback', source: this.#proxy }, this.#label ?? '<proxy>');
     }
   }
 
-  /** @internal getWeakRefs reports the proxy. */
-  get [COUNTED](): object {
-    return this.#proxy;
-  }
 
   #live(): object {
     const target = this.#ref.deref();
@@ -199,12 +223,13 @@ class ProxyState implements Watcher, ProxyHandler<object> {
    */
   #syncAll(target: object): void {
     const dummy = this.#dummy;
-    if (!Object.isExtensible(dummy)) return;
     const keys = Reflect.ownKeys(target);
     const wanted = new Set<string | symbol>(keys);
+    // A non-extensible dummy may still hold stand-ins for keys the target has deleted since.
     for (const key of Reflect.ownKeys(dummy)) {
       if (!wanted.has(key)) Reflect.deleteProperty(dummy, key);
     }
+    if (!Object.isExtensible(dummy)) return;
     for (const key of keys) {
       const desc = this.#syncKey(target, key, false);
       if (desc !== undefined && !Object.prototype.hasOwnProperty.call(dummy, key)) {
@@ -336,11 +361,11 @@ export function proxy<T extends object>(target: T, callback?: (proxy: T) => void
   assertOptionalFunction(callback, 'create a proxy');
   if (callback === undefined) {
     const existing = shared?.get(target)?.deref();
-    if (existing !== undefined) return existing[COUNTED] as T;
+    if (existing !== undefined) return existing.proxy as T;
   }
   const state = new ProxyState(target, callback as ((proxy: object) => void) | undefined);
   // attach() may throw (no FinalizationRegistry) before anything was recorded.
-  recordFor(target).attach(target, new WeakRef<Watcher>(state), callback !== undefined);
+  recordFor(target).attach(target, new WeakRef<Watcher>(state.watcher), callback !== undefined);
   const created = state.create();
   (states ??= new WeakMap()).set(created, state);
   if (callback === undefined) (shared ??= new WeakMap()).set(target, new WeakRef(state));
@@ -348,8 +373,13 @@ export function proxy<T extends object>(target: T, callback?: (proxy: T) => void
 }
 
 /**
- * True for a proxy made by {@link proxy} (live or dead); false for anything else, including other
- * `Proxy` objects.
+ * True for a proxy made by {@link proxy}, live or dead; false for anything else, including other
+ * `Proxy` objects (a JavaScript Proxy cannot be recognised from outside, so ours are remembered in a
+ * WeakMap that does not keep them alive). It never runs a trap, so it does not throw for a dead
+ * proxy.
+ *
+ * @param value anything
+ * @returns whether `value` is one of this library's proxies
  * @example
  * ```ts
  * import { isProxy, proxy } from 'weakref-ts';

@@ -258,7 +258,7 @@ export class WeakValueMap<K, V extends WeakTarget> implements Map<K, V> {
     forEachLive(this.#list, (node, value) => {
       live.set(node.key, value);
     });
-    return inspectAs('WeakValueMap', live, depth, options, inspect);
+    return inspectAs(this, 'WeakValueMap', live, depth, options, inspect);
   }
 
   /** The node of `key` if its value is alive; a dead entry met here is dropped on the spot. */

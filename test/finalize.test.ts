@@ -259,6 +259,13 @@ describe('finalize: at process exit (child process)', () => {
     assert.match(stderr, /Exception ignored in: <Finalizer for Worker>\nError: c failed/);
   });
 
+  it('runs them at the exit after an uncaught exception too (CPython runs them at shutdown after a traceback)', () => {
+    const { status, stdout, stderr } = runFixture('uncaught');
+    assert.equal(status, 1);
+    assert.deepEqual(stdout, [...expected, ...atExit]);
+    assert.match(stderr, /uncaught in the program/);
+  });
+
   it('hands a throwing exit finalizer to the unraisable hook with the Finalizer as source', () => {
     const { status, stdout, stderr } = runFixture('hook');
     assert.equal(status, 0, stderr);

@@ -20,7 +20,9 @@ const MAX_INTERNAL_DEPTH = 4;
  * The live objects that hold `target` directly, like CPython's `gc.get_referrers`: objects and
  * arrays with it as a property or element, `Map`s and `Set`s holding it as key, value or element,
  * and functions whose closure captures it (a module's top-level variable is reported as the
- * functions of that module that can read it, and the global object for a global variable).
+ * functions of that module that can read it, and the global object for a global variable; an
+ * exported module variable has no referrer object, since JavaScript gives no handle on a module's
+ * bindings: {@link retainerPath} names it).
  *
  * GC semantics: it takes a heap snapshot, which first runs a full collection (WeakRefs to
  * unreachable objects are cleared then and finalization callbacks follow in a later task). Weak
@@ -29,7 +31,8 @@ const MAX_INTERNAL_DEPTH = 4;
  * cached afterwards: the result array is the only thing that holds the referrers.
  *
  * Cost: one heap snapshot (≈0.2–0.5 s on a small heap, seconds at a million objects) plus one
- * heap walk inside V8 per returned object. Node only.
+ * heap walk inside V8 per returned object. Node only: Deno's inspector answers asynchronously and
+ * Bun's heap graph lacks module scopes, so there it throws an Error saying so.
  *
  * @param target an object or function
  * @returns the referrers, nearest first, without duplicates
@@ -48,35 +51,59 @@ export function getReferrers(target: object): object[] {
   return resolveIds('getReferrers', collectReferrers(walker).map((node) => walker.g.nodeId(node)));
 }
 
-function collectReferrers(w: Walker): number[] {
+/**
+ * Breadth-first from the target through engine internals (backing stores, tables, scopes) to the
+ * nearest JavaScript objects, upwards (referrers) or downwards (referents). `follows` vets each
+ * holding edge; `enters` says which internal nodes to look through.
+ */
+function nearestObjects(
+  w: Walker,
+  up: boolean,
+  follows: (node: number, e: number, other: number) => boolean,
+  enters: (other: number) => boolean,
+): number[] {
   const g = w.g;
-  const found: number[] = [];
+  const found = new Set<number>();
   const seen = new Set<number>([g.target]);
   let level = [g.target];
   for (let depth = 0; depth < MAX_INTERNAL_DEPTH && level.length > 0; depth++) {
     const next: number[] = [];
-    for (const node of level) {
-      const scope = w.isContext(node);
-      const moduleScope = scope && w.isModuleContext(node);
-      for (const e of g.inEdges(node)) {
-        const from = g.edgeFrom(e);
-        if (!w.holds(e, from, false) || w.isRootCategory(from)) continue;
-        const name = g.edgeName(e);
-        // A scope is held by the functions created in it and by the scopes nested in it; a module's
-        // scope also by the module's own machinery, which no program can see.
-        if (scope && name !== 'context' && name !== 'previous') continue;
-        if (moduleScope && g.nodeType(from) !== 'closure') continue;
-        if (g.isJsObject(from)) {
-          if (!found.includes(from)) found.push(from);
-        } else if (!seen.has(from) && !w.isSynthetic(from) && g.nodeName(from) !== 'system / NativeContext') {
-          seen.add(from);
-          next.push(from);
-        }
+    const visit = (node: number, e: number): void => {
+      const other = up ? g.edgeFrom(e) : g.edgeTo(e);
+      if (!w.holds(e, up ? other : node, false) || w.isRootCategory(other) || !follows(node, e, other)) return;
+      if (g.isJsObject(other)) found.add(other);
+      else if (!seen.has(other) && enters(other)) {
+        seen.add(other);
+        next.push(other);
       }
+    };
+    for (const node of level) {
+      if (up) for (const e of g.inEdges(node)) visit(node, e);
+      else for (let [e, end] = g.outEdges(node); e < end; e++) visit(node, e);
     }
     level = next;
   }
-  return found;
+  return [...found];
+}
+
+/** Engine structures shared by a whole realm or module: climbing through them finds everything. */
+const OPAQUE = new Set(['system / NativeContext', 'system / SourceTextModule', 'system / ScriptContextTable']);
+
+function collectReferrers(w: Walker): number[] {
+  const g = w.g;
+  return nearestObjects(
+    w,
+    true,
+    (node, e, from) => {
+      if (!w.isContext(node)) return true;
+      // A scope is held by the functions created in it and by the scopes nested in it; a module's
+      // scope also by the module's own machinery, which no program can see.
+      const name = g.edgeName(e);
+      if (name !== 'context' && name !== 'previous') return false;
+      return !w.isModuleContext(node) || g.nodeType(from) === 'closure';
+    },
+    (from) => !w.isSynthetic(from) && !OPAQUE.has(g.nodeName(from)),
+  );
 }
 
 /**
@@ -107,33 +134,18 @@ export function getReferents(target: object): object[] {
 
 function collectReferents(w: Walker): number[] {
   const g = w.g;
-  const found: number[] = [];
-  const seen = new Set<number>([g.target]);
-  let level = [g.target];
-  for (let depth = 0; depth < MAX_INTERNAL_DEPTH && level.length > 0; depth++) {
-    const next: number[] = [];
-    for (const node of level) {
-      const [first, end] = g.outEdges(node);
-      for (let e = first; e < end; e++) {
-        if (!w.holds(e, node, false)) continue;
-        const to = g.edgeTo(e);
-        if (g.isJsObject(to)) {
-          if (!found.includes(to)) found.push(to);
-          continue;
-        }
-        if (seen.has(to)) continue;
-        seen.add(to);
-        const type = g.nodeType(to);
-        // Look inside the engine parts that store the object's own values (backing stores, tables,
-        // closure scopes), but not into the scopes that every function of a module or script shares.
-        if (type !== 'array' && type !== 'hidden' && !w.isContext(to)) continue;
-        if (w.isModuleContext(to) || w.isScriptContext(to) || g.nodeName(to) === 'system / NativeContext') continue;
-        next.push(to);
-      }
-    }
-    level = next;
-  }
-  return found;
+  return nearestObjects(
+    w,
+    false,
+    () => true,
+    (to) => {
+      // Look inside the engine parts that store the object's own values (backing stores, tables,
+      // closure scopes), but not into the scopes that every function of a module or script shares.
+      const type = g.nodeType(to);
+      if (type !== 'array' && type !== 'hidden' && !w.isContext(to)) return false;
+      return !w.isModuleContext(to) && !w.isScriptContext(to) && g.nodeName(to) !== 'system / NativeContext';
+    },
+  );
 }
 
 function pathOf(fn: string, target: object): { steps: RetainerStep[] } | undefined {
@@ -153,7 +165,8 @@ function pathOf(fn: string, target: object): { steps: RetainerStep[] } | undefin
  * FinalizationRegistry cells, this library's weak sides) and this call itself hold `target`: it
  * will be collected. Local variables of running functions are not roots here (a snapshot cannot
  * tell them from this call's own arguments). It takes a heap snapshot, which runs a full collection;
- * nothing is kept afterwards.
+ * nothing is kept afterwards. Works on Node and Deno (both V8); on Bun it throws an Error, because
+ * JavaScriptCore's snapshot does not show module-scope variables as holders.
  *
  * @param target an object or function
  * @returns the chain, target first, or `undefined`

@@ -54,7 +54,12 @@ export async function expectCollected(make: () => object, options: { message?: s
   await collect();
   if (ref.deref() === undefined) return;
   // deref() in this job keeps the object until the job ends: whyAlive does not count that hold.
-  const chain = whyAlive(ref.deref() ?? {});
+  let chain: string;
+  try {
+    chain = whyAlive(ref.deref() ?? {});
+  } catch (error) {
+    chain = `(no retainer chain: ${error instanceof Error ? error.message : String(error)})`;
+  }
   const headline = `${message === undefined ? `expected ${name} to be collected` : message}: ${name} is still alive after collect()`;
   throw new Error(`${headline}\n${chain}`);
 }

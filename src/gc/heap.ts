@@ -174,9 +174,10 @@ export function snapshotAround(fn: string, target: object): HeapGraph {
   const fs = builtin<NodeFs>('node:fs');
   const os = builtin<NodeOs>('node:os');
   const path = builtin<NodePath>('node:path');
-  const g = globalThis as { Deno?: unknown; Bun?: unknown };
-  if (g.Deno !== undefined || g.Bun !== undefined) {
-    throw unsupported(fn, 'it needs a synchronous in-process V8 heap snapshot (node:v8 writeHeapSnapshot) and a way back from heap ids to live objects, which only Node provides');
+  if ((globalThis as { Bun?: unknown }).Bun !== undefined) {
+    // Tried: Bun's v8.writeHeapSnapshot works, but JavaScriptCore's graph has no edge from a
+    // module's scope to its variables, so an object held by one looked unreachable: a wrong answer.
+    throw unsupported(fn, "its JavaScriptCore heap snapshots do not show module-scope variables as holders, so a chain could be missing and 'unreachable' could be wrong");
   }
   if (v8 === undefined || fs === undefined || os === undefined || path === undefined || typeof v8.writeHeapSnapshot !== 'function') {
     throw unsupported(fn, 'it needs node:v8 writeHeapSnapshot (Node 20.16 or later, reached through process.getBuiltinModule)');

@@ -26,10 +26,18 @@ export function resolveIds(fn: string, ids: number[]): object[] {
   session.connect();
   try {
     for (const id of ids) {
+      let answered = false;
       let objectId: string | undefined;
-      session.post('HeapProfiler.getObjectByHeapObjectId', { objectId: String(id), objectGroup: GROUP }, (error, result) => {
-        if (error === null) objectId = result.result.objectId;
-      });
+      try {
+        session.post('HeapProfiler.getObjectByHeapObjectId', { objectId: String(id), objectGroup: GROUP }, (error, result) => {
+          answered = true;
+          if (error === null) objectId = result.result.objectId;
+        });
+      } catch (error) {
+        throw unsupported(fn, `its inspector cannot look objects up by heap id (${String(error)})`);
+      }
+      // Deno's node:inspector answers in a later task: a synchronous API cannot wait for it.
+      if (!answered) throw unsupported(fn, 'its node:inspector answers asynchronously, so heap ids cannot be turned back into objects synchronously');
       if (objectId === undefined) continue;
       session.post('Runtime.callFunctionOn', {
         objectId,
@@ -39,7 +47,11 @@ export function resolveIds(fn: string, ids: number[]): object[] {
       });
     }
   } finally {
-    session.post('Runtime.releaseObjectGroup', { objectGroup: GROUP });
+    try {
+      session.post('Runtime.releaseObjectGroup', { objectGroup: GROUP });
+    } catch {
+      // Engines without it never created the group.
+    }
     session.disconnect();
     delete slot[key];
   }

@@ -54,9 +54,11 @@ export class Walker {
   /** 1: a root category (a child of the snapshot root or of "(GC roots)"); 2: excluded root. */
   readonly #rootKind: Uint8Array;
   readonly #globals = new Set<number>();
-  readonly #contextName: number;
+  /** String indexes of scope names: "system / Context" (V8 11), "system / Context / scope @id" (V8 15). */
+  readonly #contextNames = new Set<number>();
   readonly #moduleName: number;
   readonly #scriptTableName: number;
+  readonly #cellName: number;
   readonly #weakType: number;
   readonly #syntheticType: number;
   readonly #codeType: number;
@@ -65,9 +67,12 @@ export class Walker {
   constructor(g: HeapGraph) {
     this.g = g;
     this.#rootKind = new Uint8Array(g.nodeCount);
-    this.#contextName = g.strings.indexOf('system / Context');
+    g.strings.forEach((name, index) => {
+      if (name === 'system / Context' || name.startsWith('system / Context / ')) this.#contextNames.add(index);
+    });
     this.#moduleName = g.strings.indexOf('system / SourceTextModule');
     this.#scriptTableName = g.strings.indexOf('system / ScriptContextTable');
+    this.#cellName = g.strings.indexOf('system / Cell');
     this.#weakType = g.edgeTypes.indexOf('weak');
     this.#syntheticType = g.nodeTypes.indexOf('synthetic');
     this.#codeType = g.nodeTypes.indexOf('code');
@@ -80,6 +85,22 @@ export class Walker {
       if (g.nodeName(child) === '(GC roots)') {
         const [f2, e2] = g.outEdges(child);
         for (let k = f2; k < e2; k++) this.#markCategory(g.edgeTo(k));
+      }
+    }
+    this.#findGlobals();
+  }
+
+  /** Each realm's global object, as its NativeContext names it (newer V8 has no root shortcut to it). */
+  #findGlobals(): void {
+    const g = this.g;
+    const native = g.strings.indexOf('system / NativeContext');
+    if (native < 0) return;
+    for (let i = 0; i < g.nodeCount; i++) {
+      if (g.nodes[i * g.nodeFields + 1] !== native) continue;
+      const [first, end] = g.outEdges(i);
+      for (let e = first; e < end; e++) {
+        const name = g.edgeName(e);
+        if (name === 'global_object' || (name === 'extension' && g.nodeType(g.edgeTo(e)) === 'object')) this.#globals.add(g.edgeTo(e));
       }
     }
   }
@@ -96,7 +117,7 @@ export class Walker {
     return this.#rootKind[node] === 1;
   }
   isContext(node: number): boolean {
-    return this.g.nodes[node * this.g.nodeFields + 1] === this.#contextName;
+    return this.#contextNames.has(this.g.nodes[node * this.g.nodeFields + 1]!);
   }
   /** A module's top-level scope: a Context whose extension is the SourceTextModule. */
   isModuleContext(node: number): boolean {
@@ -113,9 +134,32 @@ export class Walker {
     return false;
   }
 
+  /**
+   * The name of the exported binding a Cell holds, or undefined. Exported module variables live in
+   * Cells, not in the module's Context; the module's `exports` table (its first field) maps each
+   * export name (a string slot) to its Cell (the next slot).
+   */
+  moduleExportName(node: number): string | undefined {
+    const g = this.g;
+    if (this.#cellName < 0 || g.nodes[node * g.nodeFields + 1] !== this.#cellName) return undefined;
+    for (const e of g.inEdges(node)) {
+      const table = g.edgeFrom(e);
+      const slot = Number(g.edgeName(e));
+      if (!Number.isInteger(slot) || slot < 1) continue;
+      const heldByModule = [...g.inEdges(table)].some(
+        (up) => g.edgeType(up) === 'hidden' && g.edgeName(up) === '0' && g.nodes[g.edgeFrom(up) * g.nodeFields + 1] === this.#moduleName,
+      );
+      if (!heldByModule) continue;
+      const keyEdge = g.findEdge(table, String(slot - 1));
+      if (keyEdge >= 0 && g.nodeType(g.edgeTo(keyEdge)).includes('string')) return g.nodeName(g.edgeTo(keyEdge));
+    }
+    return undefined;
+  }
+
   /** A node where a retainer path may start, or undefined. */
   rootRank(node: number): Rank | undefined {
     if (this.isGlobal(node) || this.isModuleContext(node) || this.isScriptContext(node)) return Rank.User;
+    if (this.moduleExportName(node) !== undefined) return Rank.User;
     if (this.isRootCategory(node)) return Rank.Engine;
     return undefined;
   }

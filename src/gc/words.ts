@@ -80,6 +80,16 @@ export class Describer {
       const holder = g.edgeFrom(e);
       const up = edges[i + 1];
       const upName = up === undefined ? '' : g.edgeName(up);
+      if (g.nodeName(holder) === 'system / ContextCell') {
+        // Newer V8 boxes some scope slots: the Context's edge to the cell carries the variable's name.
+        i++;
+        continue;
+      }
+      const exported = this.#w.moduleExportName(holder);
+      if (exported !== undefined) {
+        steps.push({ holder: '(module variable)', edge: exported });
+        break;
+      }
       if (this.#w.isContext(holder)) {
         i = this.#contextStep(edges, i, steps);
         continue;

@@ -19,6 +19,13 @@ function marker(name: string, test: (value: unknown) => boolean): ProxyTypeMarke
  * Python's `weakref.ProxyType`: `p instanceof ProxyType` is true for a proxy from `proxy()` whose
  * target is not a function. JavaScript proxies have no class of their own, so this is a marker
  * object with `Symbol.hasInstance` (the same test as `isProxy(p) && typeof p !== 'function'`).
+ * Like `isProxy`, it never runs a trap, so it works on dead proxies too.
+ * @example
+ * ```ts
+ * import { proxy, ProxyType, CallableProxyType } from 'weakref-ts/python';
+ * proxy({}) instanceof (ProxyType as any);              // true
+ * proxy(() => 1) instanceof (CallableProxyType as any); // true
+ * ```
  */
 export const ProxyType: ProxyTypeMarker = marker('ProxyType', (value) => typeof value !== 'function' && isProxy(value));
 
