@@ -14,7 +14,10 @@ export type { WeakTarget } from './internal/holdable.js';
  * TypeScript checks it bivariantly: otherwise the parameter would make `Ref<T>` invariant, and a
  * `Ref<Worker>` (or the `Ref<this>` of `ref(this)`) could not be stored where a `Ref<object>` goes.
  */
-export type RefCallback<R> = { bivarianceHack(ref: R): void }['bivarianceHack'];
+export type RefCallback<R> = {
+  /** Called once with the dead Ref. */
+  bivarianceHack(ref: R): void;
+}['bivarianceHack'];
 
 /** Hand-off from the constructor to {@link ref}, which runs synchronously right after it. */
 let lastHolder: WeakRef<object> | undefined;
