@@ -5,7 +5,7 @@
  * nothing at import time.
  * @packageDocumentation
  */
-export { Ref, ref, KeyedRef, isRef, type WeakTarget } from './ref.js';
+export { Ref, ref, KeyedRef, isRef, type RefCallback, type WeakTarget } from './ref.js';
 export { getWeakRefCount, getWeakRefs } from './counting.js';
 export { setUnraisableHook, type Unraisable } from './internal/unraisable.js';
 export * from './proxy.js';

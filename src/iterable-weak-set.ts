@@ -124,28 +124,39 @@ export class IterableWeakSet<T extends WeakTarget> implements Set<T> {
 
   /**
    * A new set with the live members of this one, then those of `other` (ES2025 `Set#union`).
-   * @param other any iterable
-   * @throws TypeError when a member of `other` cannot be held weakly
+   * @param other any iterable, or a set-like object (`size`, `has`, `keys`: a `Set`, a `Map`'s
+   *   keys), read through `keys()` as ES2025 does
+   * @throws TypeError when `other` is neither, or one of its items cannot be held weakly (nothing
+   *   is built then)
+   * @example
+   * ```ts
+   * import { IterableWeakSet } from 'weakref-ts';
+   * const a = { name: 'a' };
+   * const b = { name: 'b' };
+   * const both = new IterableWeakSet([a]).union([b]);
+   * both.size; // 2
+   * both.has(b); // true
+   * ```
    */
-  union(other: Iterable<T>): IterableWeakSet<T> {
-    const added = readMembers(other, 'compute the union');
-    const result = this.copy();
+  union<U>(other: Iterable<U> | SetLikeOf<U>): IterableWeakSet<T | (U & WeakTarget)> {
+    const added = readMembers(itemsOf(other, 'compute the union'), 'compute the union') as (U & WeakTarget)[];
+    const result = this.copy() as IterableWeakSet<T | (U & WeakTarget)>;
     result.#addAll(added);
     return result;
   }
 
   /** A new set with the live members of this one that are also in `other`, in this set's order. */
-  intersection(other: Iterable<T>): IterableWeakSet<T> {
+  intersection<U>(other: Iterable<U> | SetLikeOf<U>): IterableWeakSet<T & U> {
     const lookup = toLookup(other, 'compute the intersection');
-    const result = new IterableWeakSet<T>();
+    const result = new IterableWeakSet<T & U>();
     forEachLive(this.#list, (_node, member) => {
-      if (lookup.has(member)) result.#insert(member as T);
+      if (lookup.has(member)) result.#insert(member as T & U);
     });
     return result;
   }
 
   /** A new set with the live members of this one that are not in `other`. */
-  difference(other: Iterable<T>): IterableWeakSet<T> {
+  difference<U>(other: Iterable<U> | SetLikeOf<U>): IterableWeakSet<T> {
     const lookup = toLookup(other, 'compute the difference');
     const result = new IterableWeakSet<T>();
     forEachLive(this.#list, (_node, member) => {
@@ -155,25 +166,30 @@ export class IterableWeakSet<T extends WeakTarget> implements Set<T> {
   }
 
   /**
-   * A new set with the live members of this one not in `other`, then the members of `other` not in
+   * A new set with the live members of this one not in `other`, then the items of `other` not in
    * this one.
-   * @throws TypeError when a member of `other` that would be added cannot be held weakly
+   * @throws TypeError when an item of `other` that would be added cannot be held weakly
    */
-  symmetricDifference(other: Iterable<T>): IterableWeakSet<T> {
-    const others = readMembers(other, 'compute the symmetric difference');
-    const lookup = new Set<unknown>(others);
-    const result = new IterableWeakSet<T>();
+  symmetricDifference<U>(other: Iterable<U> | SetLikeOf<U>): IterableWeakSet<T | (U & WeakTarget)> {
+    const items = [...itemsOf(other, 'compute the symmetric difference')];
+    const lookup = new Set<unknown>(items);
+    const added: (U & WeakTarget)[] = [];
+    for (const item of items) {
+      if (!this.#nodes.has(item as T)) {
+        assertWeakTarget(item);
+        added.push(item as U & WeakTarget);
+      }
+    }
+    const result = new IterableWeakSet<T | (U & WeakTarget)>();
     forEachLive(this.#list, (_node, member) => {
       if (!lookup.has(member)) result.#insert(member as T);
     });
-    for (const member of others) {
-      if (!this.#nodes.has(member) && !result.#nodes.has(member)) result.#insert(member);
-    }
+    result.#addAll(added);
     return result;
   }
 
   /** True if every live member of this set is in `other`. */
-  isSubsetOf(other: Iterable<T>): boolean {
+  isSubsetOf(other: Iterable<unknown> | SetLikeOf<unknown>): boolean {
     const lookup = toLookup(other, 'test isSubsetOf');
     let subset = true;
     forEachLive(this.#list, (_node, member) => {
@@ -183,16 +199,14 @@ export class IterableWeakSet<T extends WeakTarget> implements Set<T> {
   }
 
   /** True if every item of `other` is a member of this set. */
-  isSupersetOf(other: Iterable<T>): boolean {
-    assertIterable(other, 'test isSupersetOf');
-    for (const item of other) if (!this.#nodes.has(item)) return false;
+  isSupersetOf(other: Iterable<unknown> | SetLikeOf<unknown>): boolean {
+    for (const item of itemsOf(other, 'test isSupersetOf')) if (!this.#nodes.has(item as T)) return false;
     return true;
   }
 
   /** True if no item of `other` is a member of this set. */
-  isDisjointFrom(other: Iterable<T>): boolean {
-    assertIterable(other, 'test isDisjointFrom');
-    for (const item of other) if (this.#nodes.has(item)) return false;
+  isDisjointFrom(other: Iterable<unknown> | SetLikeOf<unknown>): boolean {
+    for (const item of itemsOf(other, 'test isDisjointFrom')) if (this.#nodes.has(item as T)) return false;
     return true;
   }
 
@@ -234,7 +248,7 @@ export class IterableWeakSet<T extends WeakTarget> implements Set<T> {
     forEachLive(this.#list, (_node, member) => {
       live.add(member);
     });
-    return inspectAs('IterableWeakSet', live, depth, options, inspect);
+    return inspectAs(this, 'IterableWeakSet', live, depth, options, inspect);
   }
 
   #insert(member: T): void {
@@ -248,10 +262,38 @@ export class IterableWeakSet<T extends WeakTarget> implements Set<T> {
   }
 }
 
+/**
+ * What the ES2025 set methods accept: `size`, `has` and `keys` (TypeScript's `ReadonlySetLike`,
+ * spelled out because the ES2022 lib has no such type).
+ */
+export interface SetLikeOf<T> {
+  /** How many members it has (ES2025 reads it to pick the cheaper side). */
+  readonly size: number;
+  /** Whether `value` is a member. */
+  has(value: T): boolean;
+  /** Its members; ES2025 set methods read a set-like object through this, not its iterator. */
+  keys(): Iterator<T>;
+}
+
+/**
+ * The items of `other`: through `keys()` for a set-like object (as ES2025 reads a Set or a Map),
+ * otherwise by iterating it (an array, a generator, any iterable).
+ */
+function itemsOf(other: unknown, what: string): Iterable<unknown> {
+  if (other !== null && (typeof other === 'object' || typeof other === 'function')) {
+    const candidate = other as Partial<SetLikeOf<unknown>>;
+    if (typeof candidate.has === 'function' && typeof candidate.keys === 'function' && typeof candidate.size === 'number') {
+      const keys = candidate.keys.bind(other);
+      return { [Symbol.iterator]: () => keys() as Iterator<unknown> };
+    }
+  }
+  assertIterable(other, what, 'an iterable or a set-like object');
+  return other;
+}
+
 /** The weakly holdable items of `other`, for membership tests (others can never be members). */
-function toLookup(other: Iterable<unknown>, what: string): Set<unknown> {
-  assertIterable(other, what);
+function toLookup(other: unknown, what: string): Set<unknown> {
   const lookup = new Set<unknown>();
-  for (const item of other) if (isWeakTarget(item)) lookup.add(item);
+  for (const item of itemsOf(other, what)) if (isWeakTarget(item)) lookup.add(item);
   return lookup;
 }

@@ -235,6 +235,13 @@ describe('IterableWeakMap: util.inspect', () => {
     assert.equal(inspect(m, { depth: 0 }), "IterableWeakMap(1) { [Object] => 'a' }");
   });
 
+  it('prints a map that contains itself without recursing for ever', () => {
+    const a = obj(1);
+    const m = new IterableWeakMap<O, unknown>();
+    m.set(a, m);
+    assert.equal(inspect(m, { depth: null }), 'IterableWeakMap(1) { { id: 1 } => [Circular IterableWeakMap] }');
+  });
+
   it('does not print collected entries', async () => {
     const a = obj('kept');
     const m = new IterableWeakMap<O, string>([[a, 'kept']]);

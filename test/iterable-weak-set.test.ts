@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { inspect } from 'node:util';
 import { IterableWeakSet } from 'weakref-ts';
+import { packageRoot } from './support/child.js';
 import { CleanupWitness, collect, gcBeforeCleanup, obj, turns } from './support/coll.js';
 
 type O = { id: number | string };
@@ -14,6 +19,31 @@ describe('IterableWeakSet: the Set interface', () => {
     assert.equal(asSet, asReadonly);
     assert.equal(String(s), '[object IterableWeakSet]');
     assert.equal(s[Symbol.toStringTag], 'IterableWeakSet');
+  });
+
+  it('stays assignable to Set/ReadonlySet/Map in a consumer whose lib has the ES2025 Set methods (ESNext; this project itself compiles with ES2022)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'weakref-ts-coll-types-'));
+    try {
+      mkdirSync(join(dir, 'node_modules'));
+      symlinkSync(packageRoot, join(dir, 'node_modules', 'weakref-ts'), 'dir');
+      writeFileSync(
+        join(dir, 'main.ts'),
+        [
+          "import { IterableWeakMap, IterableWeakSet, WeakValueMap } from 'weakref-ts';",
+          'type O = { id: number };',
+          'export const s: Set<O> = new IterableWeakSet<O>();',
+          'export const r: ReadonlySet<O> = new IterableWeakSet<O>();',
+          'export const m: Map<O, number> = new IterableWeakMap<O, number>();',
+          'export const w: ReadonlyMap<string, O> = new WeakValueMap<string, O>();',
+          'export const u: IterableWeakSet<O> = new IterableWeakSet<O>().union([{ id: 1 }]);',
+        ].join('\n'),
+      );
+      const options = { strict: true, module: 'NodeNext', moduleResolution: 'NodeNext', target: 'ES2022', lib: ['ESNext'], noEmit: true, skipLibCheck: false, types: [] };
+      writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: options, files: ['main.ts'] }));
+      execFileSync(process.execPath, [join(packageRoot, 'node_modules/typescript/bin/tsc'), '-p', dir], { encoding: 'utf8' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('add/has/delete/size/clear behave like a Set, in insertion order', () => {
@@ -86,6 +116,19 @@ describe('IterableWeakSet: ES2025 set methods accept any iterable', () => {
     assert.equal(s.isDisjointFrom([d, 2 as never]), true);
     assert.equal(s.isDisjointFrom([d, b]), false);
     assert.equal(new IterableWeakSet<O>().isSubsetOf([]), true);
+  });
+
+  it('read set-like objects (size, has, keys) through keys(), as ES2025 does: Map, Set, IterableWeakSet', () => {
+    const map = new Map<O, number>([[c, 1], [d, 2]]);
+    assert.deepEqual([...s.union(map)], [a, b, c, d]);
+    assert.deepEqual([...s.intersection(map)], [c]);
+    assert.deepEqual([...s.difference(new IterableWeakSet([a]))], [b, c]);
+    assert.deepEqual([...s.symmetricDifference(new Set([a, d]))], [b, c, d]);
+    assert.equal(s.isSupersetOf(new IterableWeakSet([a, b])), true);
+    assert.equal(s.isDisjointFrom(map), false);
+    const setLike = { size: 1, has: (v: unknown) => v === d, keys: () => [d][Symbol.iterator]() };
+    assert.deepEqual([...s.union(setLike)], [a, b, c, d]);
+    assert.equal(s.isSubsetOf(setLike), false);
   });
 
   it('rejects a non-iterable, and members that cannot be held weakly where they would be added', () => {
@@ -238,5 +281,49 @@ describe('IterableWeakSet: changes during iteration behave like Set', () => {
     for (const v of native) { nativeSeen.push(v.id); script(native, step++); }
     assert.deepEqual(seen, nativeSeen);
     assert.deepEqual([...mine], [...native]);
+  });
+});
+
+describe('IterableWeakSet: seeded random mutation during iteration matches Set', () => {
+  it('3000 random programs of add/delete/clear/pop while iterating', () => {
+    let seed = 777;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pool = Array.from({ length: 10 }, (_, i) => obj(i));
+    for (let program = 0; program < 3000; program++) {
+      const mine = new IterableWeakSet<O>();
+      const model = new Set<O>();
+      for (let i = 0; i < random(8); i++) {
+        const v = pool[random(10)]!;
+        mine.add(v);
+        model.add(v);
+      }
+      const mineIt = mine.values();
+      const modelIt = model.values();
+      for (let step = 0; step < 30; step++) {
+        const a = mineIt.next();
+        const b = modelIt.next();
+        assert.deepEqual(a, b, `program ${program} step ${step}`);
+        if (b.done) break;
+        const op = random(10);
+        const v = pool[random(10)]!;
+        if (op < 4) {
+          mine.add(v);
+          model.add(v);
+        } else if (op < 7) {
+          assert.equal(mine.delete(v), model.delete(v));
+        } else if (op === 7) {
+          mine.clear();
+          model.clear();
+        } else if (op === 8) {
+          const last = [...model][model.size - 1];
+          assert.equal(mine.pop(), last);
+          if (last) model.delete(last);
+        }
+      }
+      assert.deepEqual([...mine], [...model]);
+    }
   });
 });

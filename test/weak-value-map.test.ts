@@ -262,6 +262,26 @@ describe('WeakValueMap under real GC', () => {
     assert.equal(m.size, 1);
   });
 
+  it('inserts sweep dead entries (amortized), releasing the keys they held, without size or collect()', async () => {
+    const m = new WeakValueMap<object, O>();
+    const keyWitness = new CleanupWitness();
+    const live = Array.from({ length: 200 }, (_, i) => obj(i));
+    (() => {
+      for (let i = 0; i < 100; i++) {
+        const key = { key: i };
+        keyWitness.watch(key);
+        m.set(key, obj(i));
+      }
+    })();
+    await gcBeforeCleanup(); // the values die; the map still holds the keys
+    await turns(8); // the library's finalization batch runs: the GC epoch advances
+    live.forEach((o) => m.set({ live: o }, o)); // crossing the sweep threshold drops the dead entries
+    await gcBeforeCleanup();
+    for (let i = 0; i < 20 && !keyWitness.fired; i++) await turns(1);
+    assert.equal(keyWitness.fired, true, 'the keys of dead entries were released by an insert');
+    assert.equal(m.size, 200);
+  });
+
   it('an unfinished iterator keeps no value alive', async () => {
     const a = obj('a');
     const m = new WeakValueMap<string, O>();
@@ -304,5 +324,81 @@ describe('WeakValueMap: changes during iteration behave like Map', () => {
     for (const entry of native) { nativeSeen.push(entry); script(native, step++); }
     assert.deepEqual(seen, nativeSeen);
     assert.deepEqual([...mine], [...native]);
+  });
+
+  it('overwriting the entry the iterator stands on does not revisit it', () => {
+    const objs = Array.from({ length: 4 }, (_, i) => obj(i));
+    const fresh = Array.from({ length: 4 }, (_, i) => obj(`new${i}`));
+    const m = new WeakValueMap<number, O>(objs.map((o, i) => [i, o] as const));
+    const seen: number[] = [];
+    for (const [key] of m) {
+      seen.push(key);
+      m.set(key, fresh[key]!);
+      if (seen.length > 10) break;
+    }
+    assert.deepEqual(seen, [0, 1, 2, 3]);
+    assert.deepEqual([...m.values()], fresh);
+  });
+
+  it('deleting the entry the iterator stands on, then the rest, then adding: only the new one follows', () => {
+    const objs = Array.from({ length: 4 }, (_, i) => obj(i));
+    const late = obj('late');
+    const m = new WeakValueMap<number, O>(objs.map((o, i) => [i, o] as const));
+    const seen: number[] = [];
+    for (const [key] of m) {
+      seen.push(key);
+      if (key === 1) {
+        m.delete(1);
+        m.delete(3);
+        m.delete(2);
+        m.set(9, late);
+      }
+    }
+    assert.deepEqual(seen, [0, 1, 9]);
+  });
+});
+
+describe('WeakValueMap: seeded random mutation during iteration matches Map', () => {
+  it('3000 random programs of set/overwrite/delete/clear/popItem while iterating', () => {
+    let seed = 12345;
+    const random = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const pool = Array.from({ length: 12 }, (_, i) => obj(i));
+    for (let program = 0; program < 3000; program++) {
+      const mine = new WeakValueMap<number, O>();
+      const model = new Map<number, O>();
+      for (let i = 0; i < random(8); i++) {
+        const [k, v] = [random(8), pool[random(12)]!];
+        mine.set(k, v);
+        model.set(k, v);
+      }
+      const mineIt = mine.entries();
+      const modelIt = model.entries();
+      for (let step = 0; step < 30; step++) {
+        const a = mineIt.next();
+        const b = modelIt.next();
+        assert.deepEqual(a, b, `program ${program} step ${step}`);
+        if (b.done) break;
+        const op = random(10);
+        const k = random(8);
+        if (op < 4) {
+          const v = pool[random(12)]!;
+          mine.set(k, v);
+          model.set(k, v);
+        } else if (op < 7) {
+          assert.equal(mine.delete(k), model.delete(k));
+        } else if (op === 7) {
+          mine.clear();
+          model.clear();
+        } else if (op === 8) {
+          const last = [...model][model.size - 1];
+          assert.deepEqual(mine.popItem(), last);
+          if (last) model.delete(last[0]);
+        }
+      }
+      assert.deepEqual([...mine], [...model]);
+    }
   });
 });

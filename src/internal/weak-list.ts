@@ -74,11 +74,6 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Link, Sweepable
     trackSweepable(this);
   }
 
-  /** Nodes in the list, including dead ones not swept yet. */
-  get count(): number {
-    return this.#count;
-  }
-
   /**
    * The live count. Weak targets die only in full collections, and each full collection advances
    * the epoch in the library's finalization batch, so a list swept in the current epoch is exact.
@@ -329,12 +324,15 @@ export interface InspectOptions {
 }
 export type InspectFn = (value: unknown, options?: InspectOptions) => string;
 
+/** The collections being printed right now (see inspectAs); created on first use, not at import. */
+let printing: Set<object> | undefined;
+
 /**
  * Prints `live` (a plain Map or Set of the live entries) the way Node prints it, under `name`:
  * `IterableWeakMap(1) [Map] { { id: 1 } => 'a' }` becomes possible without importing node:util,
  * because Node passes its own inspect as the third argument.
  */
-export function inspectAs(name: string, live: Map<unknown, unknown> | Set<unknown>, depth: number | null | undefined, options: InspectOptions | undefined, inspect: InspectFn | undefined): string {
+export function inspectAs(self: object, name: string, live: Map<unknown, unknown> | Set<unknown>, depth: number | null | undefined, options: InspectOptions | undefined, inspect: InspectFn | undefined): string {
   const kind = live instanceof Map ? 'Map' : 'Set';
   if (typeof depth === 'number' && depth < 0) {
     const text = `[${name}]`;
@@ -343,7 +341,20 @@ export function inspectAs(name: string, live: Map<unknown, unknown> | Set<unknow
   if (typeof inspect !== 'function') {
     return `${name}(${live.size}) [${kind}] {${live.size === 0 ? '' : ' ... '}}`;
   }
-  const printed = inspect(live, { ...options, depth: depth ?? null });
+  // Our nested inspect() call starts a fresh cycle check, so a collection that contains itself
+  // would recurse for ever under `depth: null`; print the reference instead.
+  printing ??= new Set();
+  if (printing.has(self)) {
+    const text = `[Circular ${name}]`;
+    return options?.stylize ? options.stylize(text, 'special') : text;
+  }
+  printing.add(self);
+  let printed: string;
+  try {
+    printed = inspect(live, { ...options, depth: depth ?? null });
+  } finally {
+    printing.delete(self);
+  }
   // Node starts a Map with "Map(n) {"; keep the rest of its layout (line breaks, colors) as is.
   return printed.startsWith(kind) ? `${name}${printed.slice(kind.length)}` : `${name} ${printed}`;
 }

@@ -53,7 +53,4 @@ export function obj(id: number | string): { id: number | string } {
   return { id };
 }
 
-/** Keeps test survivors reachable across awaits without locals that the optimizer might drop. */
-export const keep: unknown[] = ((globalThis as { __collKeep?: unknown[] }).__collKeep ??= []);
-
 export { collect };
