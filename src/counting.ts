@@ -7,13 +7,17 @@ import type { Ref } from './ref.js';
  * reachable: Python's `weakref.getweakrefcount`. The collections' own bookkeeping is not counted.
  * A Ref the program dropped may still be counted until the engine collects it.
  *
+ * @param target any weakly holdable value
+ * @returns how many Refs and proxies point at it; 0 if none
  * @throws TypeError when `target` cannot be held weakly (CPython returns 0 there; we say what is wrong)
  * @example
  * ```ts
  * import { getWeakRefCount, ref, Ref } from 'weakref-ts';
  * const target = {};
- * const a = ref(target);
- * const b = new Ref(target, () => {});
+ * const shared = ref(target);
+ * const withCallback = new Ref(target, () => {});
+ * getWeakRefCount(target); // 2
+ * ref(target) === shared;  // true: asking again shares the first one, and counts nothing new
  * getWeakRefCount(target); // 2
  * ```
  */
@@ -24,8 +28,10 @@ export function getWeakRefCount(target: WeakTarget): number {
 
 /**
  * The reachable Refs and proxies of this library that point at `target`, oldest first: Python's
- * `weakref.getweakrefs`.
+ * `weakref.getweakrefs`. Same GC semantics as {@link getWeakRefCount}.
  *
+ * @param target any weakly holdable value
+ * @returns a new array (empty if there are none)
  * @throws TypeError when `target` cannot be held weakly
  * @example
  * ```ts

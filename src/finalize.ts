@@ -143,7 +143,7 @@ class FinalizerImpl<A extends unknown[], R> implements Finalizer<A, R>, Watcher 
     this.#label = `<Finalizer for ${describeTarget(target)}>`;
     const holder = new StrongHolder(this);
     // attach() throws where there is no FinalizationRegistry, before anything is recorded.
-    recordFor(target).attach(target, holder, true);
+    recordFor(target).attach(target, holder, true, 'finalize()');
     this.#holder = holder;
     (live ??= new Set()).add(this as FinalizerImpl<unknown[], unknown>);
     installExitHook();

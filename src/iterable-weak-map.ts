@@ -170,7 +170,12 @@ export class IterableWeakMap<K extends WeakTarget, V> implements Map<K, V> {
    * A shared {@link Ref} (see `ref()`) to each live key, in order (Python's `keyrefs()`).
    * @example
    * ```ts
-   * const refs = map.keyRefs(); // Ref<K>[]; each may die later
+   * import { IterableWeakMap } from 'weakref-ts';
+   * const key = { id: 1 };
+   * const map = new IterableWeakMap([[key, 'one']]);
+   * const refs = map.keyRefs(); // one Ref per live key; each may die later
+   * refs.length; // 1
+   * refs[0]!.deref() === key; // true
    * ```
    */
   keyRefs(): Ref<K>[] {

@@ -130,7 +130,12 @@ export class IterableWeakSet<T extends WeakTarget> implements Set<T> {
    *   is built then)
    * @example
    * ```ts
-   * new IterableWeakSet([a]).union([b]); // IterableWeakSet { a, b }
+   * import { IterableWeakSet } from 'weakref-ts';
+   * const a = { name: 'a' };
+   * const b = { name: 'b' };
+   * const both = new IterableWeakSet([a]).union([b]);
+   * both.size; // 2
+   * both.has(b); // true
    * ```
    */
   union<U>(other: Iterable<U> | SetLikeOf<U>): IterableWeakSet<T | (U & WeakTarget)> {
@@ -262,8 +267,11 @@ export class IterableWeakSet<T extends WeakTarget> implements Set<T> {
  * spelled out because the ES2022 lib has no such type).
  */
 export interface SetLikeOf<T> {
+  /** How many members it has (ES2025 reads it to pick the cheaper side). */
   readonly size: number;
+  /** Whether `value` is a member. */
   has(value: T): boolean;
+  /** Its members; ES2025 set methods read a set-like object through this, not its iterator. */
   keys(): Iterator<T>;
 }
 

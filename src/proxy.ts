@@ -367,7 +367,7 @@ export function proxy<T extends object>(target: T, callback?: (proxy: T) => void
   }
   const state = new ProxyState(target, callback as ((proxy: object) => void) | undefined);
   // attach() may throw (no FinalizationRegistry) before anything was recorded.
-  recordFor(target).attach(target, new WeakRef<Watcher>(state.watcher), callback !== undefined);
+  recordFor(target).attach(target, new WeakRef<Watcher>(state.watcher), callback !== undefined, 'proxy(target, callback)');
   const created = state.create();
   (states ??= new WeakMap()).set(created, state);
   if (callback === undefined) (shared ??= new WeakMap()).set(target, new WeakRef(state));

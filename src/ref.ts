@@ -14,7 +14,10 @@ export type { WeakTarget } from './internal/holdable.js';
  * TypeScript checks it bivariantly: otherwise the parameter would make `Ref<T>` invariant, and a
  * `Ref<Worker>` (or the `Ref<this>` of `ref(this)`) could not be stored where a `Ref<object>` goes.
  */
-export type RefCallback<R> = { bivarianceHack(ref: R): void }['bivarianceHack'];
+export type RefCallback<R> = {
+  /** Called once with the dead Ref. */
+  bivarianceHack(ref: R): void;
+}['bivarianceHack'];
 
 /** Hand-off from the constructor to {@link ref}, which runs synchronously right after it. */
 let lastHolder: WeakRef<object> | undefined;
@@ -34,17 +37,23 @@ let lastHolder: WeakRef<object> | undefined;
  * callback. Subclasses may add fields and methods.
  *
  * @typeParam T the target's type: an object, a function or a non-registered symbol
+ * @param target what to refer to, without keeping it alive
+ * @param callback called once with this Ref after `target` was collected (Python's `__callback__`)
  * @throws TypeError when `target` cannot be held weakly (`cannot create weak reference to 'number' value`)
  *   or `callback` is neither a function nor `undefined`
  * @example
  * ```ts
  * import { Ref } from 'weakref-ts';
+ * import { collect } from 'weakref-ts/gc';
  * class Worker { constructor(readonly name: string) {} }
  * let worker: Worker | undefined = new Worker('Alice');
- * const r = new Ref(worker, (dead) => console.log(String(dead))); // later prints "<Ref dead>"
+ * const r = new Ref(worker, (dead) => console.log(String(dead))); // prints "<Ref dead>", later
  * r.deref()?.name; // 'Alice'
  * String(r);       // '<Ref to Worker>'
  * worker = undefined;
+ * await collect(); // the engine collected Alice, and the callback has run
+ * r.deref();       // undefined
+ * r.callback;      // undefined: a callback runs once
  * ```
  */
 export class Ref<T extends WeakTarget> extends WeakRef<T> implements Watcher {
@@ -57,7 +66,7 @@ export class Ref<T extends WeakTarget> extends WeakRef<T> implements Watcher {
     this.#callback = callback;
     // The record holds this Ref weakly: dropping the Ref must let it, and its callback, be collected.
     const holder = new WeakRef<Watcher>(this);
-    recordFor(target).attach(target, holder, callback !== undefined);
+    recordFor(target).attach(target, holder, callback !== undefined, 'new Ref(target, callback)');
     lastHolder = holder;
   }
 
@@ -102,7 +111,11 @@ export class Ref<T extends WeakTarget> extends WeakRef<T> implements Watcher {
     return this.toString();
   }
 
-  /** True for a Ref or any subclass instance (a brand check, not `instanceof`). */
+  /**
+   * True for a Ref or any subclass instance: a brand check, not `instanceof`, so a changed
+   * prototype cannot fool it. The same as {@link isRef}.
+   * @param value anything
+   */
   static isRef(value: unknown): value is Ref<WeakTarget> {
     return typeof value === 'object' && value !== null && #callback in value;
   }
@@ -113,6 +126,12 @@ export class Ref<T extends WeakTarget> extends WeakRef<T> implements Watcher {
  * callers share for this target, for as long as that Ref is reachable (`ref(o) === ref(o)`), so
  * asking twice costs nothing. With a callback it always returns a new {@link Ref}.
  *
+ * GC semantics: those of {@link Ref}. The shared Ref is itself held weakly: once the program drops
+ * it, the next `ref(o)` makes a new one.
+ *
+ * @param target what to refer to, without keeping it alive
+ * @param callback called once with the Ref after `target` was collected
+ * @returns the shared Ref for `target` (no callback), or a new Ref
  * @throws TypeError when `target` cannot be held weakly, or `callback` is not a function
  * @example
  * ```ts
@@ -135,7 +154,11 @@ export function ref<T extends WeakTarget>(target: T, callback?: (ref: Ref<T>) =>
 }
 
 /**
- * True for a {@link Ref} or an instance of any of its subclasses ({@link KeyedRef}, `WeakMethod`).
+ * True for a {@link Ref} or an instance of any of its subclasses ({@link KeyedRef}, `WeakMethod`),
+ * dead or alive. A native `WeakRef` is not one of ours. Never throws.
+ *
+ * @param value anything
+ * @returns whether `value` is a Ref of this library
  * @example
  * ```ts
  * import { isRef, ref } from 'weakref-ts';
@@ -151,14 +174,21 @@ export function isRef(value: unknown): value is Ref<WeakTarget> {
  * A {@link Ref} that also carries a key: Python's `weakref.KeyedRef`. `WeakValueMap.valueRefs()`
  * returns these, with the entry's key, so a callback can tell which entry it was about.
  *
+ * GC semantics: those of {@link Ref}; the key is held strongly, and stays readable after the
+ * target was collected, which is what makes it useful in a callback.
+ *
  * @typeParam K the key's type; the key is held strongly
+ * @param target what to refer to, without keeping it alive
+ * @param callback called once with this KeyedRef after `target` was collected, or `undefined`
+ * @param key any value to carry along
+ * @throws TypeError as {@link Ref} does
  * @example
  * ```ts
  * import { KeyedRef } from 'weakref-ts';
  * const value = { id: 7 };
- * const r = new KeyedRef(value, undefined, 'seven');
- * r.key;     // 'seven'
- * r.deref(); // value
+ * const r = new KeyedRef(value, (dead) => console.log(`entry ${dead.key} died`), 'seven');
+ * r.key;              // 'seven'
+ * r.deref() === value; // true
  * ```
  */
 export class KeyedRef<T extends WeakTarget, K> extends Ref<T> {

@@ -67,7 +67,7 @@ export class WeakMethod<F extends (...args: any[]) => any> extends Ref<F> {
     super(fn, callback as ((ref: Ref<F>) => void) | undefined);
     this.#owner = new WeakRef(owner);
     if ((owner as unknown) !== fn) {
-      recordFor(owner).attach(owner, new WeakRef<Watcher>(this), callback !== undefined);
+      recordFor(owner).attach(owner, new WeakRef<Watcher>(this), callback !== undefined, 'new WeakMethod(owner, method, callback)');
     }
   }
 

@@ -171,7 +171,14 @@ export class WeakValueMap<K, V extends WeakTarget> implements Map<K, V> {
    *   weakly (nothing changes)
    * @example
    * ```ts
-   * const user = users.getOrInsertComputed(id, (id) => loadUser(id));
+   * import { WeakValueMap } from 'weakref-ts';
+   * class User { constructor(readonly id: string) {} }
+   * const users = new WeakValueMap<string, User>();
+   * let loads = 0;
+   * const load = (id: string) => { loads++; return new User(id); };
+   * const first = users.getOrInsertComputed('ada', load);
+   * users.getOrInsertComputed('ada', load) === first; // true
+   * loads; // 1
    * ```
    */
   getOrInsertComputed(key: K, compute: (key: K) => V): V {

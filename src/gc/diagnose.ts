@@ -219,8 +219,9 @@ export function retainerPath(target: object): RetainerStep[] | undefined {
  * @example
  * ```ts
  * import { whyAlive } from 'weakref-ts/gc';
- * globalThis.leak = [{}];
- * console.log(whyAlive(globalThis.leak[0])); // "Object\n← Array[0]\n← globalThis.leak"
+ * const root = globalThis as typeof globalThis & { leak?: object[] };
+ * root.leak = [{}];
+ * console.log(whyAlive(root.leak[0]!)); // "Object\n← Array[0]\n← globalThis.leak"
  * ```
  */
 export function whyAlive(target: object): string {

@@ -36,9 +36,20 @@ function weakly(make: () => object): { ref: WeakRef<object>; name: string } {
  * @example
  * ```ts
  * import { expectCollected } from 'weakref-ts/gc';
- * await expectCollected(() => new Worker('Alice'));                      // passes
- * await expectCollected(() => manager.addWorker('Bob'), { message: 'Manager must not keep workers' });
- * // rejects: "Manager must not keep workers: Worker is still alive after collect()
+ * class Worker { constructor(readonly name: string) {} }
+ * class Manager {
+ *   readonly workers = new Map<string, Worker>();
+ *   addWorker(name: string): Worker {
+ *     const worker = new Worker(name);
+ *     this.workers.set(name, worker);
+ *     return worker;
+ *   }
+ * }
+ * export const manager = new Manager();
+ * await expectCollected(() => new Worker('Alice')); // passes
+ * const failure = await expectCollected(() => manager.addWorker('Bob'), { message: 'Manager must not keep workers' })
+ *   .then(() => undefined, (error: Error) => error.message);
+ * // failure: "Manager must not keep workers: Worker is still alive after collect()
  * //           Worker
  * //           ← Map value for key 'Bob'
  * //           ← Manager.workers

@@ -32,8 +32,27 @@ function marker(name: string, test: (value: unknown) => boolean): ProxyTypeMarke
  */
 export const ProxyType: ProxyTypeMarker = marker('ProxyType', (value) => typeof value !== 'function' && isProxy(value));
 
-/** Python's `weakref.CallableProxyType`: `p instanceof CallableProxyType` for proxies of functions. */
+/**
+ * Python's `weakref.CallableProxyType`: `p instanceof CallableProxyType` for proxies of functions
+ * (see {@link ProxyType}).
+ * @example
+ * ```ts
+ * import { proxy, CallableProxyType } from 'weakref-ts/python';
+ * const double = (n: number) => n * 2;
+ * proxy(double) instanceof (CallableProxyType as any); // true
+ * proxy({ double }) instanceof (CallableProxyType as any); // false
+ * ```
+ */
 export const CallableProxyType: ProxyTypeMarker = marker('CallableProxyType', (value) => typeof value === 'function' && isProxy(value));
 
-/** Python's `weakref.ProxyTypes`: both markers. */
+/**
+ * Python's `weakref.ProxyTypes`: both markers, for "is this any kind of proxy" checks.
+ * @example
+ * ```ts
+ * import { proxy, ProxyTypes } from 'weakref-ts/python';
+ * const target = { name: 'config' };
+ * const p = proxy(target);
+ * ProxyTypes.some((type) => p instanceof (type as any)); // true
+ * ```
+ */
 export const ProxyTypes: readonly [ProxyTypeMarker, ProxyTypeMarker] = Object.freeze([ProxyType, CallableProxyType] as const);

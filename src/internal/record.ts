@@ -1,5 +1,5 @@
 import type { WeakTarget } from './holdable.js';
-import { type Cleanup, register, registerSentinel } from './registry.js';
+import { type Cleanup, hasFinalizationRegistry, register, registerSentinel } from './registry.js';
 
 /** Internal protocol, keyed by symbols that the public entry points never export. */
 export const NOTIFY: unique symbol = Symbol('weakref-ts.notify');
@@ -53,10 +53,10 @@ export class TargetRecord implements Cleanup {
   #quietRounds = 0;
 
   /** Adds a watcher, newest last. `needsNotice` registers the target if nothing did yet. */
-  attach(target: WeakTarget, holder: Holder, needsNotice: boolean): void {
+  attach(target: WeakTarget, holder: Holder, needsNotice: boolean, fn?: string): void {
     if (needsNotice && !this.#registered) {
       // Register before pushing: if register threw, the record must stay as it was.
-      register(target, this);
+      register(target, this, fn);
       this.#registered = true;
     }
     this.#holders.push(holder);
@@ -97,7 +97,7 @@ export class TargetRecord implements Cleanup {
     this.#pruneAt = Math.max(PRUNE_MIN, after * 2);
     if (!afterCollection) this.#quietRounds = 0;
     else if (after === before) this.#quietRounds++;
-    if (after >= PRUNE_MIN && this.#quietRounds < 2 && !this.#prunerArmed) {
+    if (after >= PRUNE_MIN && this.#quietRounds < 2 && !this.#prunerArmed && hasFinalizationRegistry()) {
       this.#prunerArmed = true;
       this.#pruner ??= {
         collected: () => {

@@ -37,10 +37,10 @@ function onCollected(held: Cleanup): void {
   }
 }
 
-function getRegistry(): FinalizationRegistry<Cleanup> {
+function getRegistry(fn: string): FinalizationRegistry<Cleanup> {
   if (registry === undefined) {
     if (!hasFinalizationRegistry()) {
-      throw new Error(`weakref-ts: this engine (${engineName()}) has no FinalizationRegistry, so callbacks and finalizers cannot run`);
+      throw new Error(`weakref-ts: ${fn} is not supported on ${engineName()}: it has no FinalizationRegistry, so callbacks and finalizers cannot run`);
     }
     registry = new FinalizationRegistry(onCollected);
   }
@@ -48,8 +48,8 @@ function getRegistry(): FinalizationRegistry<Cleanup> {
 }
 
 /** Registers `target`; `held` is told after it was collected. No unregister token: held values verify. */
-export function register(target: WeakTarget, held: Cleanup): void {
-  getRegistry().register(target, held);
+export function register(target: WeakTarget, held: Cleanup, fn = 'a weak-reference callback'): void {
+  getRegistry(fn).register(target, held);
 }
 
 /**
@@ -57,8 +57,8 @@ export function register(target: WeakTarget, held: Cleanup): void {
  * full collection (scavenges never clear weak targets in V8) and `held` hears about it in the same
  * batch as everything else that died there.
  */
-export function registerSentinel(held: Cleanup): void {
-  getRegistry().register({}, held);
+export function registerSentinel(held: Cleanup, fn = 'collect()'): void {
+  getRegistry(fn).register({}, held);
 }
 
 // ---- The GC epoch -----------------------------------------------------------------------------

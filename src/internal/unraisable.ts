@@ -26,12 +26,17 @@ let hook: ((unraisable: Unraisable) => void) | undefined;
  * @throws TypeError when `newHook` is neither a function nor `undefined` (the hook stays as it was)
  * @example
  * ```ts
- * import { ref, setUnraisableHook } from 'weakref-ts';
- * const seen: unknown[] = [];
- * setUnraisableHook(({ error, kind }) => seen.push([kind, error]));
+ * import { ref, setUnraisableHook, type Unraisable } from 'weakref-ts';
+ * import { collect } from 'weakref-ts/gc';
+ * const seen: Unraisable[] = [];
+ * setUnraisableHook((unraisable) => seen.push(unraisable));
  * let target: object | undefined = {};
  * const r = ref(target, () => { throw new Error('boom'); });
- * target = undefined; // after a collection, seen holds ['callback', Error('boom')]
+ * target = undefined;
+ * await collect();         // the callback threw; nothing escaped
+ * seen[0]?.kind;           // 'callback'
+ * seen[0]?.source === r;   // true
+ * String(seen[0]?.error);  // 'Error: boom'
  * setUnraisableHook(undefined); // back to the stderr report
  * ```
  */
