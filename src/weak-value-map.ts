@@ -89,6 +89,7 @@ export class WeakValueMap<K, V extends WeakTarget> implements Map<K, V> {
    */
   set(key: K, value: V): this {
     assertWeakTarget(value);
+    key = canonicalKey(key);
     const old = this.#live(key);
     if (old === undefined) {
       this.#insert(key, value);
@@ -157,6 +158,7 @@ export class WeakValueMap<K, V extends WeakTarget> implements Map<K, V> {
    */
   getOrInsert(key: K, value: V): V {
     assertWeakTarget(value);
+    key = canonicalKey(key);
     const live = this.get(key);
     if (live !== undefined) return live;
     this.#insert(key, value);
@@ -183,6 +185,7 @@ export class WeakValueMap<K, V extends WeakTarget> implements Map<K, V> {
    */
   getOrInsertComputed(key: K, compute: (key: K) => V): V {
     assertCallback(compute, 'call WeakValueMap.getOrInsertComputed');
+    key = canonicalKey(key);
     const live = this.get(key);
     if (live !== undefined) return live;
     const value = compute(key);
@@ -293,4 +296,12 @@ export class WeakValueMap<K, V extends WeakTarget> implements Map<K, V> {
     const [keys, values] = readEntries(entries, (_key, value) => assertWeakTarget(value), what);
     for (let i = 0; i < keys.length; i++) this.set(keys[i] as K, values[i] as V);
   }
+}
+
+/**
+ * Map's key canonicalisation: `-0` is stored (and handed to `compute`) as `+0`. The inner Map does
+ * this for its own keys, but our nodes keep a copy of the key, which iteration reports.
+ */
+function canonicalKey<K>(key: K): K {
+  return (key === 0 ? 0 : key) as K;
 }
