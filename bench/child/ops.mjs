@@ -3,7 +3,7 @@
 // with setImmediate between). 1 warm-up + the median of `reps`, implementation order rotated.
 import { performance } from 'node:perf_hooks';
 import { CATEGORIES, OVERHEAD, compile, loadCategory, makeData } from '../lib/impls.mjs';
-import { immediate, median, parseArgs, report, requireGc, rotate } from '../lib/util.mjs';
+import { immediate, median, parseArgs, report, requireGc, rotate, settle } from '../lib/util.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const cat = args.cat;
@@ -12,7 +12,7 @@ const mode = args.mode;
 const reps = Number(args.reps ?? 5);
 const warmup = Number(args.warmup ?? 1);
 const CHUNK = 1000;
-const gc = requireGc();
+requireGc(); // fail fast without --expose-gc; settle() collects
 
 const loaded = await loadCategory(cat);
 const impls = [{ def: OVERHEAD, C: Object, ops: compile(OVERHEAD, Object) }, ...loaded.filter((x) => x.ops)];
@@ -77,10 +77,7 @@ for (let rep = 0; rep < warmup + reps; rep++) {
     }
     m = undefined;
     // Untimed: let this implementation's garbage and finalization callbacks go before the next one.
-    await immediate();
-    gc();
-    await immediate();
-    await immediate();
+    await settle(1);
   }
 }
 

@@ -2,7 +2,7 @@
 // blocks that give the same guarantee. Fresh targets for every repetition of every row (a target
 // that already has a record would flatter us), 1 warm-up + the median of `reps`, order rotated.
 import { performance } from 'node:perf_hooks';
-import { immediate, median, parseArgs, report, requireGc, rotate } from '../lib/util.mjs';
+import { immediate, median, parseArgs, report, requireGc, rotate, settle } from '../lib/util.mjs';
 
 const args = parseArgs(process.argv.slice(2));
 const n = Number(args.n);
@@ -10,7 +10,7 @@ const mode = args.mode;
 const reps = Number(args.reps ?? 5);
 const warmup = Number(args.warmup ?? 1);
 const CHUNK = 1000;
-const gc = requireGc();
+requireGc(); // fail fast without --expose-gc; settle() collects
 const lib = await import('weakref-ts');
 
 // against: the native row whose ratio the target is about.
@@ -71,10 +71,7 @@ for (let rep = 0; rep < warmup + reps; rep++) {
     if (rep >= warmup) samples.get(row.id).push((ms * 1e6) / n);
     O = R = undefined;
     // Untimed: targets die, callbacks (ours and native) run, before the next row.
-    await immediate();
-    gc();
-    await immediate();
-    await immediate();
+    await settle(1);
   }
 }
 
