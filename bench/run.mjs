@@ -8,7 +8,7 @@ import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CATEGORIES } from './lib/impls.mjs';
-import { RESULT_MARK, parseArgs } from './lib/util.mjs';
+import { CHUNK, RESULT_MARK, parseArgs } from './lib/util.mjs';
 import { evaluateTargets, renderMarkdown } from './lib/render.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -99,7 +99,7 @@ const result = {
   },
   node: process.version,
   v8: process.versions.v8,
-  config: { ...CONFIG, modes: MODES, chunk: 1000 },
+  config: { ...CONFIG, modes: MODES, chunk: CHUNK },
   ops: [],
   refs: [],
   memory: [],

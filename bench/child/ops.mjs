@@ -3,15 +3,10 @@
 // with setImmediate between). 1 warm-up + the median of `reps`, implementation order rotated.
 import { performance } from 'node:perf_hooks';
 import { CATEGORIES, OVERHEAD, compile, loadCategory, makeData } from '../lib/impls.mjs';
-import { immediate, median, parseArgs, report, requireGc, rotate, settle } from '../lib/util.mjs';
+import { CHUNK, immediate, median, report, requireGc, rotate, settle, timedSuiteArgs } from '../lib/util.mjs';
 
-const args = parseArgs(process.argv.slice(2));
+const { args, n, mode, reps, warmup } = timedSuiteArgs(process.argv.slice(2));
 const cat = args.cat;
-const n = Number(args.n);
-const mode = args.mode;
-const reps = Number(args.reps ?? 5);
-const warmup = Number(args.warmup ?? 1);
-const CHUNK = 1000;
 requireGc(); // fail fast without --expose-gc; settle() collects
 
 const loaded = await loadCategory(cat);

@@ -2,14 +2,9 @@
 // blocks that give the same guarantee. Fresh targets for every repetition of every row (a target
 // that already has a record would flatter us), 1 warm-up + the median of `reps`, order rotated.
 import { performance } from 'node:perf_hooks';
-import { immediate, median, parseArgs, report, requireGc, rotate, settle } from '../lib/util.mjs';
+import { CHUNK, immediate, median, report, requireGc, rotate, settle, timedSuiteArgs } from '../lib/util.mjs';
 
-const args = parseArgs(process.argv.slice(2));
-const n = Number(args.n);
-const mode = args.mode;
-const reps = Number(args.reps ?? 5);
-const warmup = Number(args.warmup ?? 1);
-const CHUNK = 1000;
+const { n, mode, reps, warmup } = timedSuiteArgs(process.argv.slice(2));
 requireGc(); // fail fast without --expose-gc; settle() collects
 const lib = await import('weakref-ts');
 

@@ -27,6 +27,15 @@ export function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
+/** Operations per job in chunked mode (V8 keeps what a job deref'd alive until the job ends). */
+export const CHUNK = 1000;
+
+/** The settings of a timed suite child (ops, refs): N, bulk or chunked, repetitions, warm-ups. */
+export function timedSuiteArgs(argv) {
+  const args = parseArgs(argv);
+  return { args, n: Number(args.n), mode: args.mode, reps: Number(args.reps ?? 5), warmup: Number(args.warmup ?? 1) };
+}
+
 /** --name value / --flag parsing, enough for the runner and the children. */
 export function parseArgs(argv) {
   const out = {};
