@@ -1,5 +1,5 @@
 import { assertWeakTarget, type WeakTarget } from './internal/holdable.js';
-import { existingRecord } from './internal/record.js';
+import { countedWatchers } from './internal/record.js';
 import type { Ref } from './ref.js';
 
 /**
@@ -23,7 +23,7 @@ import type { Ref } from './ref.js';
  */
 export function getWeakRefCount(target: WeakTarget): number {
   assertWeakTarget(target);
-  return existingRecord(target)?.counted().length ?? 0;
+  return countedWatchers(target).length;
 }
 
 /**
@@ -43,5 +43,5 @@ export function getWeakRefCount(target: WeakTarget): number {
  */
 export function getWeakRefs(target: WeakTarget): Array<Ref<WeakTarget> | object> {
   assertWeakTarget(target);
-  return existingRecord(target)?.counted() ?? [];
+  return countedWatchers(target);
 }

@@ -3,7 +3,7 @@
 // project compiled against plain ES2022 can still type-check against us.
 import { describeTarget, inspectCustom } from './internal/describe.js';
 import { assertOptionalFunction, assertWeakTarget, type WeakTarget } from './internal/holdable.js';
-import { COUNTED, NOTIFY, recordFor, type Watcher } from './internal/record.js';
+import { COUNTED, NOTIFY, recordFor, sharedWatcher, shareWatcher, type Watcher } from './internal/record.js';
 import { noteCleanup } from './internal/registry.js';
 import { reportUnraisable } from './internal/unraisable.js';
 
@@ -19,8 +19,13 @@ export type RefCallback<R> = {
   bivarianceHack(ref: R): void;
 }['bivarianceHack'];
 
+/**
+ * Set by {@link ref} just before it constructs the Ref it will share: the constructor then leaves
+ * the attaching to `ref`, which registers the holder as the shared one in a single store.
+ */
+let sharing = false;
 /** Hand-off from the constructor to {@link ref}, which runs synchronously right after it. */
-let lastHolder: WeakRef<object> | undefined;
+let lastHolder: WeakRef<Watcher> | undefined;
 
 /**
  * A weak reference with an optional callback: Python's `weakref.ref`, built on the engine's
@@ -60,14 +65,16 @@ export class Ref<T extends WeakTarget> extends WeakRef<T> implements Watcher {
   #callback: ((ref: Ref<T>) => void) | undefined;
 
   constructor(target: T, callback?: (ref: Ref<T>) => void) {
+    const shared = sharing;
+    sharing = false;
     assertWeakTarget(target);
     assertOptionalFunction(callback, 'create a Ref');
     super(target);
     this.#callback = callback;
     // The record holds this Ref weakly: dropping the Ref must let it, and its callback, be collected.
     const holder = new WeakRef<Watcher>(this);
-    recordFor(target).attach(target, holder, callback !== undefined, 'new Ref(target, callback)');
-    lastHolder = holder;
+    if (shared) lastHolder = holder;
+    else recordFor(target).attach(target, holder, callback !== undefined, 'new Ref(target, callback)');
   }
 
   /**
@@ -144,12 +151,12 @@ export class Ref<T extends WeakTarget> extends WeakRef<T> implements Watcher {
 export function ref<T extends WeakTarget>(target: T, callback?: (ref: Ref<T>) => void): Ref<T> {
   if (callback !== undefined) return new Ref(target, callback);
   assertWeakTarget(target);
-  const record = recordFor(target);
-  const shared = record.shared?.deref();
+  const shared = sharedWatcher(target);
   if (shared !== undefined) return shared as Ref<T>;
+  sharing = true;
   const created = new Ref(target);
-  // The holder the constructor just attached doubles as the shared slot: one WeakRef, not two.
-  record.shared = lastHolder;
+  shareWatcher(target, lastHolder!);
+  lastHolder = undefined;
   return created;
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
-import { KeyedRef, Ref, getWeakRefCount, isRef, ref, setUnraisableHook, type Unraisable } from 'weakref-ts';
+import { KeyedRef, Ref, getWeakRefCount, getWeakRefs, isRef, ref, setUnraisableHook, type Unraisable } from 'weakref-ts';
 import { collect } from 'weakref-ts/gc';
 
 class Worker {
@@ -50,6 +50,37 @@ describe('Ref', () => {
     const fresh = ref(target);
     assert.equal(getWeakRefCount(target), 1);
     assert.equal(ref(target), fresh);
+  });
+
+  // ref() keeps a target whose only watcher is its shared Ref in a lighter store than a target with
+  // callbacks or several Refs; every way between the two must keep sharing, counting and callbacks.
+  test('sharing, counting and callbacks survive every order of ref(), new Ref() and callbacks', async () => {
+    const calls: string[] = [];
+    const sharedFirst = new Worker('shared first');
+    const a = ref(sharedFirst);
+    const withCallback = new Ref(sharedFirst, () => calls.push('shared first'));
+    assert.equal(ref(sharedFirst), a);
+    assert.deepEqual(getWeakRefs(sharedFirst), [a, withCallback]);
+
+    const recordFirst = new Worker('record first');
+    const plain = new Ref(recordFirst);
+    const b = ref(recordFirst);
+    assert.equal(ref(recordFirst), b);
+    assert.deepEqual(getWeakRefs(recordFirst), [plain, b]);
+
+    // A dropped shared Ref on an upgraded record is replaced, and the callback still runs once.
+    const upgraded = new Worker('upgraded');
+    keep.held.push(upgraded);
+    (() => ref(upgraded))();
+    keep.held.push(new Ref(upgraded, () => calls.push('upgraded')));
+    await collect();
+    const again = ref(upgraded);
+    assert.equal(ref(upgraded), again);
+    assert.equal(getWeakRefCount(upgraded), 2);
+
+    keep.held.push(a, withCallback, b, plain);
+    await collect();
+    assert.deepEqual(calls, []);
   });
 
   test('ref() never hands out a subclass instance as the shared Ref', () => {

@@ -45,7 +45,7 @@ export class TargetRecord implements Cleanup {
   /** Oldest first; dead holders are pruned in amortized passes. */
   #holders: Holder[] = [];
   /** The Ref that `ref(target)` without a callback shares, while it is reachable. */
-  shared: WeakRef<object> | undefined;
+  shared: WeakRef<Watcher> | undefined;
   #registered = false;
   #pruneAt = PRUNE_MIN;
   #pruner: Cleanup | undefined;
@@ -61,6 +61,12 @@ export class TargetRecord implements Cleanup {
     }
     this.#holders.push(holder);
     if (this.#holders.length >= this.#pruneAt) this.#prune();
+  }
+
+  /** Takes over the lone holder of a shared Ref (see {@link recordFor}): it is the oldest watcher. */
+  adoptShared(holder: WeakRef<Watcher>): void {
+    this.#holders.push(holder);
+    this.shared = holder;
   }
 
   /** The target died: tell every watcher that is still reachable, newest first (CPython's order). */
@@ -110,20 +116,61 @@ export class TargetRecord implements Cleanup {
   }
 }
 
-let records: WeakMap<WeakTarget, TargetRecord> | undefined;
+/*
+ * A target's entry is either its TargetRecord or, in the common case where the only watcher is the
+ * Ref that `ref(target)` shares, that Ref's weak holder alone. The WeakMap store is the cost V8
+ * charges for sharing; a record and its holder array on top of it doubled `ref(o)`, so the record is
+ * made only when a second watcher or a callback arrives.
+ */
+let records: WeakMap<WeakTarget, TargetRecord | WeakRef<Watcher>> | undefined;
+/** The entry the last {@link sharedWatcher} miss found, for {@link shareWatcher} right after it. */
+let looked: TargetRecord | WeakRef<Watcher> | undefined;
 
 /** The record of `target`, created on first use. `target` must already be checked weakly holdable. */
 export function recordFor(target: WeakTarget): TargetRecord {
   records ??= new WeakMap();
-  let record = records.get(target);
-  if (record === undefined) {
-    record = new TargetRecord();
-    records.set(target, record);
-  }
+  const entry = records.get(target);
+  if (entry instanceof TargetRecord) return entry;
+  const record = new TargetRecord();
+  if (entry !== undefined) record.adoptShared(entry);
+  records.set(target, record);
   return record;
 }
 
-/** The record of `target` if it has one; never creates. */
-export function existingRecord(target: WeakTarget): TargetRecord | undefined {
-  return records?.get(target);
+/**
+ * The live watcher `ref(target)` shares, if any. Remembers what it found, so that the
+ * {@link shareWatcher} call that follows a miss does not look again.
+ */
+export function sharedWatcher(target: WeakTarget): Watcher | undefined {
+  const entry = records?.get(target);
+  if (entry === undefined) return undefined;
+  const watcher = (entry instanceof TargetRecord ? entry.shared : entry)?.deref();
+  if (watcher === undefined) looked = entry;
+  return watcher;
+}
+
+/**
+ * Makes `holder` (of a callback-less watcher) the one `ref(target)` shares. Must follow a
+ * {@link sharedWatcher}(target) that found none, with nothing in between that touches records.
+ */
+export function shareWatcher(target: WeakTarget, holder: WeakRef<Watcher>): void {
+  const entry = looked;
+  looked = undefined;
+  if (entry instanceof TargetRecord) {
+    entry.attach(target, holder, false);
+    entry.shared = holder;
+  } else {
+    // No entry, or the lone holder of a shared Ref the program dropped: replace it.
+    records ??= new WeakMap();
+    records.set(target, holder);
+  }
+}
+
+/** The reachable Refs and proxies watching `target`, oldest first (empty if none). */
+export function countedWatchers(target: WeakTarget): object[] {
+  const entry = records?.get(target);
+  if (entry === undefined) return [];
+  if (entry instanceof TargetRecord) return entry.counted();
+  const watcher = entry.deref();
+  return watcher === undefined ? [] : [watcher[COUNTED]!];
 }
