@@ -79,8 +79,11 @@ export class IterableWeakMap<K extends WeakTarget, V> implements Map<K, V> {
    * @throws TypeError when `key` cannot be held weakly (nothing changes)
    */
   set(key: K, value: V): this {
-    assertWeakTarget(key);
-    if (!this.#nodes.has(key)) this.#insert(key);
+    // A key that cannot be held weakly is never found, so the check on insert covers it.
+    if (!this.#nodes.has(key)) {
+      assertWeakTarget(key);
+      this.#insert(key);
+    }
     this.#values.set(key, value);
     return this;
   }

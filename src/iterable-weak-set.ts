@@ -66,8 +66,11 @@ export class IterableWeakSet<T extends WeakTarget> implements Set<T> {
    * @throws TypeError when `value` cannot be held weakly (nothing changes)
    */
   add(value: T): this {
-    assertWeakTarget(value);
-    if (!this.#nodes.has(value)) this.#insert(value);
+    // A value that cannot be held weakly is never a member, so the check on insert covers it.
+    if (!this.#nodes.has(value)) {
+      assertWeakTarget(value);
+      this.#insert(value);
+    }
     return this;
   }
 

@@ -1,5 +1,5 @@
 import { inspectCustom } from './internal/describe.js';
-import { assertWeakTarget, type WeakTarget } from './internal/holdable.js';
+import { assertWeakTarget, isWeakTarget, type WeakTarget } from './internal/holdable.js';
 import {
   assertCallback,
   forEachLive,
@@ -56,9 +56,16 @@ export class WeakValueMap<K, V extends WeakTarget> implements Map<K, V> {
    */
   constructor(entries?: Iterable<readonly [K, V]> | null) {
     const nodes = this.#nodes;
-    this.#list = new WeakList<KeyedNode<K, V>>((node) => {
-      // Only the node that is still the key's own entry may take the key with it.
-      if (nodes.get(node.key) === node) nodes.delete(node.key);
+    this.#list = new WeakList<KeyedNode<K, V>>({
+      // Every node in the list is its key's current entry (an overwrite or a re-insertion takes the
+      // old node out of the list), so a dropped node's key always leaves with it.
+      delete: (node) => nodes.delete(node.key),
+      // A primitive key lets nothing else die; an object or symbol key may.
+      releases: (node) => isWeakTarget(node.key),
+      rebuild: (first) => {
+        nodes.clear();
+        for (let node = first; node !== null; node = node.next as KeyedNode<K, V> | null) nodes.set(node.key, node);
+      },
     });
     if (entries !== undefined && entries !== null) this.#apply(entries, 'create a WeakValueMap');
   }
@@ -90,13 +97,17 @@ export class WeakValueMap<K, V extends WeakTarget> implements Map<K, V> {
   set(key: K, value: V): this {
     assertWeakTarget(value);
     key = canonicalKey(key);
-    const old = this.#live(key);
-    if (old === undefined) {
+    const old = this.#nodes.get(key);
+    // One deref: it is what API.md's order rule costs (a dead entry's key is an insertion).
+    const current = old?.deref();
+    if (current === undefined) {
+      // A dead entry leaves the order; #insert's store then replaces it in the index.
+      if (old !== undefined) this.#list.unlink(old);
       this.#insert(key, value);
-    } else if (old.deref() !== value) {
+    } else if (current !== value) {
       const node = new KeyedNode<K, V>(value, key);
       this.#nodes.set(key, node);
-      this.#list.replace(old, node);
+      this.#list.replace(old!, node);
     }
     return this;
   }

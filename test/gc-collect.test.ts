@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { Ref } from 'weakref-ts';
+import { Ref, WeakValueMap } from 'weakref-ts';
 import { collect } from 'weakref-ts/gc';
 import { packageRoot } from './support/child.js';
 
@@ -32,6 +32,23 @@ describe('collect()', () => {
     await collect();
     assert.deepEqual(ran, ['first object', 'second']);
     assert.ok(refs.every((r) => r.deref() === undefined));
+  });
+
+  // collect() stops after a round in which nothing that could release a weak target ran. Dropping a
+  // WeakValueMap entry whose value died releases its key: an object key may be the last reference
+  // to another target, so that drop must count, or collect() would return one round too early.
+  test('waits for what a swept WeakValueMap entry releases: its object key', async () => {
+    const ran: string[] = [];
+    const map = new WeakValueMap<object, object>();
+    const keyRef = (() => {
+      const key = {};
+      map.set(key, {});
+      return new Ref(key, pusher(ran, 'key collected'));
+    })();
+    await collect();
+    assert.equal(map.size, 0);
+    assert.deepEqual(ran, ['key collected']);
+    assert.equal(keyRef.deref(), undefined);
   });
 
   test('needs no --expose-gc: a child process without the flag collects and leaves no flag changed', () => {

@@ -194,6 +194,51 @@ describe('WeakValueMap under real GC', () => {
     assert.deepEqual([...m.values()], kept);
   });
 
+  // A sweep that meets more dead entries than live ones rebuilds the key index from the survivors
+  // instead of deleting the dead keys one by one; the index must come out exactly right.
+  it('a mass death (more dead than live, thousands) leaves exactly the live keys, in order', { timeout: 120_000 }, async () => {
+    const kept: O[] = [];
+    const m = new WeakValueMap<string, O>();
+    (() => {
+      for (let i = 0; i < 6000; i++) {
+        if (i % 7 === 3) {
+          const o = obj(i);
+          kept.push(o);
+          m.set(`k${i}`, o);
+        } else {
+          m.set(`k${i}`, obj(i));
+        }
+      }
+      // An overwritten live entry keeps its place; its replaced node must not come back.
+      m.set('k3', kept[0]!);
+    })();
+    await collect();
+    const liveKeys = kept.map((o) => `k${o.id}`);
+    assert.equal(m.size, kept.length);
+    assert.deepEqual([...m.keys()], liveKeys);
+    for (let i = 0; i < 6000; i++) assert.equal(m.has(`k${i}`), i % 7 === 3, `k${i}`);
+    // The index holds the survivors' nodes: deleting and re-setting them works, and a dead key is free.
+    assert.equal(m.delete('k10'), true);
+    m.set('k0', kept[1]!);
+    assert.deepEqual([...m.keys()].slice(-2), [liveKeys.at(-1), 'k0']);
+    assert.equal(m.size, kept.length);
+
+    // And the dead entries' keys are released: object keys of a mass death get collected.
+    const byObject = new WeakValueMap<object, O>();
+    const keyRefs = (() => {
+      const refs: WeakRef<object>[] = [];
+      for (let i = 0; i < 3000; i++) {
+        const key = { key: i };
+        if (i % 1000 === 0) refs.push(new WeakRef(key));
+        byObject.set(key, obj(i));
+      }
+      return refs;
+    })();
+    await collect();
+    assert.equal(byObject.size, 0);
+    assert.deepEqual(keyRefs.map((r) => r.deref()), [undefined, undefined, undefined]);
+  });
+
   it('get/has/iteration/popItem treat a dead entry as absent at once, before any cleanup ran', async () => {
     const a = obj('a');
     const m = new WeakValueMap<string, O>([['a', a]]);

@@ -10,7 +10,9 @@ const cat = args.cat;
 requireGc(); // fail fast without --expose-gc; settle() collects
 
 const loaded = await loadCategory(cat);
-const impls = [{ def: OVERHEAD, C: Object, ops: compile(OVERHEAD, Object) }, ...loaded.filter((x) => x.ops)];
+// --impls a,b: only those implementations (and the loop overhead), for quick A/B work on one design.
+const only = typeof args.impls === 'string' ? args.impls.split(',') : undefined;
+const impls = [{ def: OVERHEAD, C: Object, ops: compile(OVERHEAD, Object) }, ...loaded.filter((x) => x.ops && (only === undefined || only.includes(x.def.id)))];
 const data = makeData(cat, n);
 const category = CATEGORIES[cat];
 
@@ -65,7 +67,10 @@ for (let rep = 0; rep < warmup + reps; rep++) {
     let m = impl.ops.create();
     for (const op of category.ops) {
       if (impl.def.skip?.includes(op)) continue;
-      await immediate(); // every operation starts a job of its own
+      // Every operation starts a job of its own on a collected heap: otherwise the collector's
+      // work on the previous operation's garbage (a bulk add leaves a marking cycle running, a bulk
+      // iteration a million-entry keep-alive set) lands in whichever operation comes next.
+      await settle(1);
       const [ms, c] = await runOp(impl.ops, op, m);
       if (rep >= warmup) samples.get(impl.def.id)[op].push((ms * 1e6) / n);
       counts.get(impl.def.id)[op] = c;

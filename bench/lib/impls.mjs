@@ -86,6 +86,17 @@ export const CATEGORIES = {
   },
 };
 
+// BENCH_BASELINE=/path/to/an/older/dist/index.js adds that build as a "baseline" row next to ours,
+// so that a design change is measured against the previous one in the same process.
+if (process.env.BENCH_BASELINE) {
+  const path = process.env.BENCH_BASELINE;
+  for (const category of Object.values(CATEGORIES)) {
+    const mine = category.impls.find((def) => def.kind === 'ours');
+    const name = { wvm: 'WeakValueMap', iwm: 'IterableWeakMap', iws: 'IterableWeakSet' }[Object.keys(CATEGORIES).find((k) => CATEGORIES[k] === category)];
+    category.impls.push({ ...mine, id: 'baseline', kind: 'floor', note: path, load: async () => (await import(path))[name] });
+  }
+}
+
 /** The loop that costs what every row pays besides the operation itself. */
 export const OVERHEAD = {
   id: '(loop overhead)', kind: 'overhead', load: async () => Object,

@@ -103,12 +103,15 @@ export function gcEpoch(): number {
 
 let cleanupsRun = 0;
 
-/** Counts one user-visible cleanup (a callback or finalizer that ran) so `collect()` knows to go again. */
+/**
+ * Counts one cleanup that may have released the last reference to something weakly held (a
+ * callback or finalizer that ran, a dropped entry's key), so `collect()` knows to go again.
+ */
 export function noteCleanup(): void {
   cleanupsRun++;
 }
 
-/** How many user callbacks, finalizers and swept entries have run so far. */
+/** How many user callbacks and finalizers have run, and dropped entries released a key, so far. */
 export function cleanupCount(): number {
   return cleanupsRun;
 }
@@ -137,17 +140,18 @@ export function trackSweepable(structure: Sweepable): void {
   }
 }
 
-/** Sweeps every live tracked structure; returns how many dead entries were dropped in all. */
-export function sweepAll(): number {
-  let dropped = 0;
-  if (sweepables === undefined) return 0;
+/**
+ * Sweeps every live tracked structure. What a sweep releases that could let more die counts as a
+ * cleanup (the structures note it themselves, see {@link noteCleanup}); the rest does not, so a
+ * million dead entries with string keys cost `collect()` no second collection.
+ */
+export function sweepAll(): void {
+  if (sweepables === undefined) return;
   for (const holder of sweepables) {
     const structure = holder.deref();
     if (structure === undefined) sweepables.delete(holder);
-    else dropped += structure.sweep();
+    else structure.sweep();
   }
-  cleanupsRun += dropped;
-  return dropped;
 }
 
 /** The engine's name for error messages: "Node 20.20.2", "Deno 2.9.6", "Bun 1.4.5", or the user agent. */

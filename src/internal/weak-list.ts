@@ -1,5 +1,5 @@
 import { assertWeakTarget, kindOf, type WeakTarget } from './holdable.js';
-import { gcEpoch, trackSweepable, type Sweepable } from './registry.js';
+import { gcEpoch, noteCleanup, trackSweepable, type Sweepable } from './registry.js';
 
 /*
  * The one ordered store behind IterableWeakMap, WeakValueMap and IterableWeakSet: an intrusive
@@ -51,6 +51,29 @@ export class KeyedNode<K, T extends WeakTarget> extends WeakNode<T> {
   }
 }
 
+/**
+ * A collection's own index of its nodes (WeakValueMap: key → node), kept in step with the list.
+ * IterableWeakMap and IterableWeakSet index by the weak side in WeakMaps, which the engine clears.
+ */
+export interface NodeIndex<N> {
+  /** Removes a dead node's entry from the index. */
+  delete(node: N): void;
+  /**
+   * True when dropping the node lets go of something (a WeakValueMap's object key) that may have
+   * been the last reference to another weak target: `collect()` must then collect again.
+   */
+  releases(node: N): boolean;
+  /** Makes the index hold exactly the list's nodes, after a sweep dropped many without `delete`. */
+  rebuild(first: N | null): void;
+}
+
+/**
+ * A sweep that has dropped more than this many nodes, and more dead than live so far, stops deleting
+ * them from the index one by one and rebuilds it from the survivors at the end: a mass death then
+ * costs one index store per survivor instead of one delete per dead entry.
+ */
+const REBUILD_MIN = 1024;
+
 /** Below this many entries an insert never triggers a sweep. */
 const SWEEP_MIN = 64;
 
@@ -65,11 +88,10 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Link, Sweepable
   #count = 0;
   #sweptEpoch: number;
   #sweepAt = SWEEP_MIN;
-  /** Removes a dead node's entry from the collection's own index, if it has one. */
-  readonly #forget: ((node: N) => void) | undefined;
+  readonly #index: NodeIndex<N> | undefined;
 
-  constructor(forget?: (node: N) => void) {
-    this.#forget = forget;
+  constructor(index?: NodeIndex<N>) {
+    this.#index = index;
     this.#sweptEpoch = gcEpoch();
     trackSweepable(this);
   }
@@ -137,7 +159,11 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Link, Sweepable
 
   /** Removes a node whose target is gone, and its index entry. */
   drop(node: N): void {
-    this.#forget?.(node);
+    const index = this.#index;
+    if (index !== undefined) {
+      index.delete(node);
+      if (index.releases(node)) noteCleanup();
+    }
     this.unlink(node);
   }
 
@@ -159,15 +185,30 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Link, Sweepable
   /** Drops every node whose target is gone; returns how many. */
   sweep(): number {
     this.#sweptEpoch = gcEpoch();
+    const index = this.#index;
     let dropped = 0;
+    let kept = 0;
+    let rebuild = false;
+    let released = false;
     let node = this.next;
     while (node !== null) {
       const next = node.next as N | null;
-      if (node.deref() === undefined) {
+      if (node.deref() !== undefined) {
+        kept++;
+      } else if (!rebuild) {
         this.drop(node);
+        dropped++;
+        rebuild = index !== undefined && dropped > REBUILD_MIN && dropped > kept;
+      } else {
+        released ||= index!.releases(node);
+        this.unlink(node);
         dropped++;
       }
       node = next;
+    }
+    if (rebuild) {
+      index!.rebuild(this.next);
+      if (released) noteCleanup();
     }
     this.#sweepAt = Math.max(SWEEP_MIN, 2 * this.#count);
     return dropped;
