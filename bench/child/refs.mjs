@@ -19,8 +19,14 @@ export const REF_ROWS = [
   { id: 'ref(o, cb)', kind: 'ours', expr: 'L.ref(o, cb)', needs: 'ref', against: 'WeakRef + register(o, ref)', target: 1.2 },
   { id: 'register(o, held)', kind: 'native', expr: '(fr.register(o, held), held)' },
   // Floors: the least any design meeting API.md can do with V8's primitives, written inline.
-  // ref(o) must return one shared Ref per target: a per-target lookup and store on top of WeakRef.
+  // ref(o) must return one shared Ref per target: a per-target store (only a WeakMap can key by a
+  // target without keeping it) on top of the WeakRef. The store alone is the proof row: when it
+  // costs more than 0.2x a WeakRef, ref(o) <= 1.2x new WeakRef(o) is out of reach for any design.
+  { id: 'proof: WeakMap.set(o, o) alone', kind: 'floor', against: 'new WeakRef(o)', expr: '(wm.set(o, o), o)' },
   { id: 'floor: WeakRef + WeakMap get/set', kind: 'floor', against: 'new WeakRef(o)', expr: '((r = wm.get(o)) !== undefined ? r : (r = new WeakRef(o), wm.set(o, r), r))' },
+  // ... and the shared Ref must be held weakly (a dropped one is collected and stops being counted).
+  { id: 'floor: WeakRef + weak holder + WeakMap get/set', kind: 'floor', against: 'new WeakRef(o)',
+    expr: '((l = wm.get(o)) !== undefined && (r = l.deref()) !== undefined ? r : (r = new WeakRef(o), wm.set(o, new WeakRef(r)), r))' },
   // ref(o, cb) must not let dropped Refs pile up registrations on a live target (churn) and must
   // call back newest first: one registration per target, and a weak holder per Ref in its list.
   { id: 'floor: WeakRef + weak holder + per-target list + register', kind: 'floor', against: 'WeakRef + register(o, ref)',
