@@ -74,8 +74,9 @@ for (let rep = 0; rep < warmup + reps; rep++) {
       // Every operation starts a job of its own on a collected heap: otherwise the collector's
       // work on the previous operation's garbage (a bulk add leaves a marking cycle running, a bulk
       // iteration a million-entry keep-alive set) lands in whichever operation comes next.
-      // (Not for the warm-up or the loop-overhead row, whose times are not used or make no garbage.)
-      if (rep >= warmup && impl.def.kind !== 'overhead') await settle(1);
+      // (Not for the warm-up or the loop-overhead row, whose times are not used or make no garbage,
+      // nor for the first operation: the previous implementation's turn ended with a settle.)
+      if (rep >= warmup && impl.def.kind !== 'overhead' && op !== category.ops[0]) await settle(1);
       else await immediate();
       const [ms, c] = await runOp(impl.ops, op, m, rep < warmup ? Math.min(n, WARMUP_N) : n);
       if (rep >= warmup) samples.get(impl.def.id)[op].push((ms * 1e6) / n);
