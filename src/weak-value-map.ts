@@ -299,8 +299,10 @@ export class WeakValueMap<K, V extends WeakTarget> implements Map<K, V> {
 
   #insert(key: K, value: V): void {
     const node = new KeyedNode<K, V>(value, key);
-    this.#nodes.set(key, node);
+    // Append first: the append may sweep, and a sweep of a mass death rebuilds the index from the
+    // list's nodes, which would leave out a node that was indexed but not yet linked.
     this.#list.append(node);
+    this.#nodes.set(key, node);
   }
 
   #apply(entries: Iterable<readonly [K, V]>, what: string): void {

@@ -239,6 +239,27 @@ describe('WeakValueMap under real GC', () => {
     assert.deepEqual(keyRefs.map((r) => r.deref()), [undefined, undefined, undefined]);
   });
 
+  // The same rebuild, started by the insert that crosses the sweep threshold: the new entry must be
+  // in the rebuilt index (it once was indexed before it was linked, and the rebuild dropped it).
+  it('an insert that sweeps a mass death keeps the inserted entry', { timeout: 120_000 }, async () => {
+    const m = new WeakValueMap<string, O>();
+    // Inserts sweep when the count reaches the threshold, which doubles from 64: 8192 entries put
+    // the next insert exactly on it.
+    (() => {
+      for (let i = 0; i < 8192; i++) m.set(`dead${i}`, obj(i));
+    })();
+    await gcBeforeCleanup(); // the values die
+    await turns(8); // the library's finalization batch runs: the GC epoch advances
+    const fresh = obj('fresh');
+    m.set('fresh', fresh);
+    assert.equal(m.get('fresh'), fresh);
+    assert.equal(m.has('fresh'), true);
+    assert.deepEqual([...m.keys()], ['fresh']);
+    assert.equal(m.size, 1);
+    assert.equal(m.delete('fresh'), true);
+    assert.equal(m.size, 0);
+  });
+
   it('get/has/iteration/popItem treat a dead entry as absent at once, before any cleanup ran', async () => {
     const a = obj('a');
     const m = new WeakValueMap<string, O>([['a', a]]);

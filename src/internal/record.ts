@@ -143,9 +143,8 @@ export function recordFor(target: WeakTarget): TargetRecord {
  */
 export function sharedWatcher(target: WeakTarget): Watcher | undefined {
   const entry = records?.get(target);
-  if (entry === undefined) return undefined;
-  const watcher = (entry instanceof TargetRecord ? entry.shared : entry)?.deref();
-  if (watcher === undefined) looked = entry;
+  const watcher = entry === undefined ? undefined : (entry instanceof TargetRecord ? entry.shared : entry)?.deref();
+  looked = watcher === undefined ? entry : undefined;
   return watcher;
 }
 
