@@ -154,7 +154,14 @@ export function ref<T extends WeakTarget>(target: T, callback?: (ref: Ref<T>) =>
   const shared = sharedWatcher(target);
   if (shared !== undefined) return shared as Ref<T>;
   sharing = true;
-  const created = new Ref(target);
+  let created: Ref<T>;
+  try {
+    created = new Ref(target);
+  } finally {
+    // Also when the call failed before the constructor ran (a stack overflow at this very call):
+    // a flag left set would make the next Ref anywhere skip its attaching, and lose its callback.
+    sharing = false;
+  }
   shareWatcher(target, lastHolder!);
   lastHolder = undefined;
   return created;

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { inspect } from 'node:util';
 import { KeyedRef, Ref, getWeakRefCount, getWeakRefs, isRef, ref, setUnraisableHook, type Unraisable } from 'weakref-ts';
 import { collect } from 'weakref-ts/gc';
+import { runModule } from './support/child.js';
 
 class Worker {
   constructor(readonly name: string) {}
@@ -248,6 +249,33 @@ describe('callbacks', () => {
     } finally {
       setUnraisableHook(undefined);
     }
+  });
+});
+
+describe('robustness', () => {
+  // ref() tells the constructor it is building the shared Ref through module state. A stack overflow
+  // landing on that very call once left the state set, and the next Ref anywhere in the program
+  // skipped attaching: its callback never ran and it was not counted. Every depth near the limit
+  // is tried, so the overflow lands on each statement of ref() in turn.
+  test('a stack overflow inside ref() leaves later Refs attached and counted', () => {
+    const source = `
+      import { Ref, getWeakRefCount, ref } from 'weakref-ts';
+      function at(d, f) { return d > 0 ? at(d - 1, f) : f(); }
+      let first = -1, throws = 0, lost = 0;
+      for (let d = 100; d < 200000 && throws < 300; d += first < 0 ? 50 : 1) {
+        let threw = false;
+        try { at(d, () => ref({})); } catch { threw = true; }
+        if (!threw) continue;
+        if (first < 0) { first = d; d -= 60; continue; }
+        throws++;
+        const t = {};
+        new Ref(t, () => {});
+        if (getWeakRefCount(t) !== 1) lost++;
+      }
+      console.log(JSON.stringify({ throws, lost }));`;
+    const child = runModule(source, ['--stack-size=300']);
+    assert.equal(child.status, 0, child.stderr);
+    assert.deepEqual(JSON.parse(child.stdout.trim()), { throws: 300, lost: 0 });
   });
 });
 

@@ -68,9 +68,9 @@ export interface NodeIndex<N> {
 }
 
 /**
- * A sweep that has dropped more than this many nodes, and more dead than live so far, stops deleting
- * them from the index one by one and rebuilds it from the survivors at the end: a mass death then
- * costs one index store per survivor instead of one delete per dead entry.
+ * A sweep that dropped more than this many nodes, and more dead than live, rebuilds the index from
+ * the survivors instead of deleting the dead one by one: a mass death then costs one index store per
+ * survivor instead of one delete per dead entry.
  */
 const REBUILD_MIN = 1024;
 
@@ -186,28 +186,34 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Link, Sweepable
   sweep(): number {
     this.#sweptEpoch = gcEpoch();
     const index = this.#index;
+    // With an index, the dead nodes are kept aside until the end, when the cheaper way to fix the
+    // index is known: one delete per dead node, or one store per survivor.
+    const dead: N[] | undefined = index === undefined ? undefined : [];
     let dropped = 0;
     let kept = 0;
-    let rebuild = false;
-    let released = false;
     let node = this.next;
     while (node !== null) {
       const next = node.next as N | null;
       if (node.deref() !== undefined) {
         kept++;
-      } else if (!rebuild) {
-        this.drop(node);
-        dropped++;
-        rebuild = index !== undefined && dropped > REBUILD_MIN && dropped > kept;
       } else {
-        released ||= index!.releases(node);
         this.unlink(node);
+        dead?.push(node);
         dropped++;
       }
       node = next;
     }
-    if (rebuild) {
-      index!.rebuild(this.next);
+    if (index !== undefined && dropped > 0) {
+      let released = false;
+      if (dropped > REBUILD_MIN && dropped > kept) {
+        for (let i = 0; i < dropped && !released; i++) released = index.releases(dead![i]!);
+        index.rebuild(this.next);
+      } else {
+        for (const gone of dead!) {
+          index.delete(gone);
+          released ||= index.releases(gone);
+        }
+      }
       if (released) noteCleanup();
     }
     this.#sweepAt = Math.max(SWEEP_MIN, 2 * this.#count);
