@@ -20,12 +20,10 @@ export type RefCallback<R> = {
 }['bivarianceHack'];
 
 /**
- * Set by {@link ref} just before it constructs the Ref it will share: the constructor then leaves
- * the attaching to `ref`, which registers the holder as the shared one in a single store.
+ * Set by {@link ref} just before it constructs the Ref it will share: the constructor then stores
+ * its holder as the shared one (a single store) instead of attaching it to a record.
  */
 let sharing = false;
-/** Hand-off from the constructor to {@link ref}, which runs synchronously right after it. */
-let lastHolder: WeakRef<Watcher> | undefined;
 
 /**
  * A weak reference with an optional callback: Python's `weakref.ref`, built on the engine's
@@ -73,7 +71,7 @@ export class Ref<T extends WeakTarget> extends WeakRef<T> implements Watcher {
     this.#callback = callback;
     // The record holds this Ref weakly: dropping the Ref must let it, and its callback, be collected.
     const holder = new WeakRef<Watcher>(this);
-    if (shared) lastHolder = holder;
+    if (shared) shareWatcher(target, holder);
     else recordFor(target).attach(target, holder, callback !== undefined, 'new Ref(target, callback)');
   }
 
@@ -162,8 +160,6 @@ export function ref<T extends WeakTarget>(target: T, callback?: (ref: Ref<T>) =>
     // a flag left set would make the next Ref anywhere skip its attaching, and lose its callback.
     sharing = false;
   }
-  shareWatcher(target, lastHolder!);
-  lastHolder = undefined;
   return created;
 }
 

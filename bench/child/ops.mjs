@@ -3,7 +3,7 @@
 // with setImmediate between). 1 warm-up + the median of `reps`, implementation order rotated.
 import { performance } from 'node:perf_hooks';
 import { CATEGORIES, OVERHEAD, compile, loadCategory, makeData } from '../lib/impls.mjs';
-import { CHUNK, immediate, median, report, requireGc, rotate, settle, timedSuiteArgs } from '../lib/util.mjs';
+import { CHUNK, WARMUP_N, immediate, median, report, requireGc, rotate, settle, timedSuiteArgs } from '../lib/util.mjs';
 
 const { args, n, mode, reps, warmup } = timedSuiteArgs(process.argv.slice(2));
 const cat = args.cat;
@@ -15,10 +15,6 @@ const only = typeof args.impls === 'string' ? args.impls.split(',') : undefined;
 const impls = [{ def: OVERHEAD, C: Object, ops: compile(OVERHEAD, Object) }, ...loaded.filter((x) => x.ops && (only === undefined || only.includes(x.def.id)))];
 const data = makeData(cat, n);
 const category = CATEGORIES[cat];
-
-// A warm-up repetition only has to get the code compiled and its inline caches settled: it runs
-// over the first WARMUP_N keys, which keeps a 1M suite inside the full run's time budget.
-const WARMUP_N = 100_000;
 
 /** Runs one operation over the first `n` keys; returns [ms spent inside jobs, count the loop returned]. */
 async function runOp(ops, op, m, n) {

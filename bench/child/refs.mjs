@@ -2,10 +2,9 @@
 // blocks that give the same guarantee. Fresh targets for every repetition of every row (a target
 // that already has a record would flatter us), 1 warm-up + the median of `reps`, order rotated.
 import { performance } from 'node:perf_hooks';
-import { CHUNK, immediate, median, report, requireGc, rotate, settle, timedSuiteArgs } from '../lib/util.mjs';
+import { CHUNK, WARMUP_N, immediate, median, report, requireGc, rotate, settle, timedSuiteArgs } from '../lib/util.mjs';
 
 const { n, mode, reps, warmup } = timedSuiteArgs(process.argv.slice(2));
-const WARMUP_N = 100_000;
 requireGc(); // fail fast without --expose-gc; settle() collects
 const lib = await import('weakref-ts');
 
@@ -52,7 +51,6 @@ const samples = new Map(rows.map((x) => [x.row.id, []]));
 
 for (let rep = 0; rep < warmup + reps; rep++) {
   for (const { row, run } of rotate(rows, rep)) {
-    // The warm-up only has to get the code compiled: the first WARMUP_N targets are enough.
     const count = rep < warmup ? Math.min(n, WARMUP_N) : n;
     let O = new Array(count);
     for (let i = 0; i < count; i++) O[i] = { i };

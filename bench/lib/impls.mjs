@@ -90,9 +90,10 @@ export const CATEGORIES = {
 // so that a design change is measured against the previous one in the same process.
 if (process.env.BENCH_BASELINE) {
   const path = process.env.BENCH_BASELINE;
-  for (const category of Object.values(CATEGORIES)) {
+  const classOf = { wvm: 'WeakValueMap', iwm: 'IterableWeakMap', iws: 'IterableWeakSet' };
+  for (const [cat, category] of Object.entries(CATEGORIES)) {
     const mine = category.impls.find((def) => def.kind === 'ours');
-    const name = { wvm: 'WeakValueMap', iwm: 'IterableWeakMap', iws: 'IterableWeakSet' }[Object.keys(CATEGORIES).find((k) => CATEGORIES[k] === category)];
+    const name = classOf[cat];
     category.impls.push({ ...mine, id: 'baseline', kind: 'floor', note: path, load: async () => (await import(path))[name] });
   }
 }

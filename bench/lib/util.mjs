@@ -30,6 +30,12 @@ export function median(values) {
 /** Operations per job in chunked mode (V8 keeps what a job deref'd alive until the job ends). */
 export const CHUNK = 1000;
 
+/**
+ * Keys or targets a warm-up repetition covers: it only has to get the code compiled and its inline
+ * caches settled, and a smaller pass keeps a 1M suite inside the full run's time budget.
+ */
+export const WARMUP_N = 100_000;
+
 /** The settings of a timed suite child (ops, refs): N, bulk or chunked, repetitions, warm-ups. */
 export function timedSuiteArgs(argv) {
   const args = parseArgs(argv);

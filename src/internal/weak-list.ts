@@ -159,12 +159,16 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Link, Sweepable
 
   /** Removes a node whose target is gone, and its index entry. */
   drop(node: N): void {
-    const index = this.#index;
-    if (index !== undefined) {
-      index.delete(node);
-      if (index.releases(node)) noteCleanup();
-    }
+    if (this.#unindex(node)) noteCleanup();
     this.unlink(node);
+  }
+
+  /** Removes a dead node's index entry; true when that released something (see NodeIndex.releases). */
+  #unindex(node: N): boolean {
+    const index = this.#index;
+    if (index === undefined) return false;
+    index.delete(node);
+    return index.releases(node);
   }
 
   /** Removes every node; running iterators continue with what is added afterwards. */
@@ -209,10 +213,7 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Link, Sweepable
         for (let i = 0; i < dropped && !released; i++) released = index.releases(dead![i]!);
         index.rebuild(this.next);
       } else {
-        for (const gone of dead!) {
-          index.delete(gone);
-          released ||= index.releases(gone);
-        }
+        for (const gone of dead!) released = this.#unindex(gone) || released;
       }
       if (released) noteCleanup();
     }
