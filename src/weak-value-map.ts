@@ -62,9 +62,9 @@ export class WeakValueMap<K, V extends WeakTarget> implements Map<K, V> {
       delete: (node) => nodes.delete(node.key),
       // A primitive key lets nothing else die; an object or symbol key may.
       releases: (node) => isWeakTarget(node.key),
-      rebuild: (first) => {
+      rebuild: (kept) => {
         nodes.clear();
-        for (let node = first; node !== null; node = node.next as KeyedNode<K, V> | null) nodes.set(node.key, node);
+        for (const node of kept) nodes.set(node.key, node);
       },
     });
     if (entries !== undefined && entries !== null) this.#apply(entries, 'create a WeakValueMap');
