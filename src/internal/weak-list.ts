@@ -28,6 +28,11 @@ import { gcEpoch, noteCleanup, trackSweepable, type Sweepable } from './registry
  * cleared) and links to its successor; an iterator standing in it moves its position down by the
  * empty slots before it, layout by layout, when it next steps. An iterator holds neither nodes nor
  * targets, only a layout and a number: an unfinished iterator keeps no entry alive.
+ *
+ * What an abandoned, unfinished iterator does keep is the chain of layouts retired after it, 4 bytes
+ * per empty slot each. V8's Map and Set iterators keep their chain of obsolete tables the same way,
+ * and much more of it: 1,000 members deleted and re-added 20,000 times under one abandoned iterator
+ * retain 21 MiB here and 1,182 MiB for a Set (Node 20: `node --expose-gc bench/abandoned-iterator.mjs`).
  */
 
 /** An entry's weak side, stored in its list's array. */
