@@ -5,17 +5,14 @@
 // re-adding every member, with and without an iterator that took one step and was kept.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from './lib/util.mjs';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = args.indexOf(`--${name}`);
-  return i < 0 ? fallback : Number(args[i + 1]);
-};
-const members = option('members', 1000);
-const cycles = option('cycles', 20000);
+const args = parseArgs(process.argv.slice(2));
+const members = Number(args.members ?? 1000);
+const cycles = Number(args.cycles ?? 20000);
 
-if (args[0] === '--child') {
-  const [, kind, keep] = args;
+if (args.child) {
+  const { kind, keep } = args;
   const { IterableWeakSet } = await import('../dist/index.js');
   const pool = Array.from({ length: members }, (_, i) => ({ i }));
   const set = kind === 'Set' ? new Set(pool) : new IterableWeakSet(pool);
@@ -37,7 +34,7 @@ if (args[0] === '--child') {
   console.log(`${members} members deleted and re-added ${cycles} times; heap growth after gc():`);
   for (const kind of ['IterableWeakSet', 'Set']) {
     for (const keep of ['none', 'keep']) {
-      const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', kind, keep, '--members', String(members), '--cycles', String(cycles)], { encoding: 'utf8' });
+      const child = spawnSync(process.execPath, ['--expose-gc', fileURLToPath(import.meta.url), '--child', '--kind', kind, '--keep', keep, '--members', String(members), '--cycles', String(cycles)], { encoding: 'utf8' });
       if (child.status !== 0) throw new Error(child.stderr);
       const { grown } = JSON.parse(child.stdout);
       console.log(`  ${kind.padEnd(16)} ${keep === 'keep' ? 'one abandoned iterator' : 'no iterator           '}  ${(grown / 1048576).toFixed(1)} MiB`);

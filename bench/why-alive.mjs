@@ -10,14 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import v8 from 'node:v8';
+import { parseArgs } from './lib/util.mjs';
 
-const args = process.argv.slice(2);
-const option = (name, fallback) => {
-  const at = args.indexOf(`--${name}`);
-  return at >= 0 ? args[at + 1] : fallback;
-};
-const objects = Number(option('objects', 1_000_000));
-const mode = option('mode', undefined);
+const args = parseArgs(process.argv.slice(2));
+const objects = Number(args.objects ?? 1_000_000);
+const mode = args.mode;
 
 class Worker {
   constructor(id) {
@@ -73,7 +70,7 @@ async function timePhases(target, dir) {
 if (mode !== undefined) {
   await child();
 } else {
-  const reps = Number(option('reps', 3));
+  const reps = Number(args.reps ?? 3);
   const self = fileURLToPath(import.meta.url);
   const run = (m) => {
     const result = spawnSync(process.execPath, [self, '--mode', m, '--objects', String(objects)], { encoding: 'utf8', maxBuffer: 1 << 24 });
@@ -96,7 +93,7 @@ if (mode !== undefined) {
   console.log(`  v8.writeHeapSnapshot(): ${snap.toFixed(0)} ms, peak RSS ${mib(median(runs.snapshot.map((r) => r.peakRss)))}`);
   console.log(`  whyAlive():             ${why.toFixed(0)} ms, peak RSS ${mib(median(runs.whyAlive.map((r) => r.peakRss)))}`);
   console.log(`  ratio: ${(why / snap).toFixed(2)}x (target <= 2x)`);
-  if (args.includes('--phases')) {
+  if (args.phases) {
     const { phases } = run('phases');
     console.log('\nphases (one process, ms):', Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)])));
   }

@@ -83,7 +83,7 @@ const COMPACT_MIN = 32;
  * One arrangement of a list's array. Live while it is the list's current layout; retired by a
  * compaction or a clear, after which it only tells iterators standing in it where to go.
  */
-export class Layout {
+class Layout {
   /** The layout that replaced this one; undefined while this one is current. */
   successor: Layout | undefined = undefined;
   /** Of a retired layout: the positions that were empty, ascending; undefined if it was cleared. */
@@ -146,8 +146,8 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Sweepable {
         const holes = layout.holes;
         at = holes === undefined ? 0 : at - countBelow(holes, at);
         layout = layout.successor;
+        cursor.layout = layout;
       }
-      cursor.layout = layout;
       const slots = this.#slots;
       let node: N | undefined;
       do {
@@ -189,7 +189,7 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Sweepable {
     if (slots[node.index] !== node) return;
     slots[node.index] = undefined;
     this.#count--;
-    if (slots.length - this.#count >= COMPACT_MIN && slots.length - this.#count > this.#count) this.#compact();
+    this.#compactIfSparse();
   }
 
   /** Puts `node` in the slot of `old` (an overwrite keeps its position). */
@@ -219,6 +219,12 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Sweepable {
     this.#count = 0;
     this.#last = -1;
     this.#sweepAt = SWEEP_MIN;
+  }
+
+  /** Compacts once empty slots reach COMPACT_MIN and outnumber the nodes (amortized O(1) per removal). */
+  #compactIfSparse(): void {
+    const empty = this.#slots.length - this.#count;
+    if (empty >= COMPACT_MIN && empty > this.#count) this.#compact();
   }
 
   /** Moves the nodes together, in order, into a new layout. */
@@ -268,8 +274,7 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Sweepable {
     }
     if (dropped > 0) {
       this.#count -= dropped;
-      const empty = slots.length - this.#count;
-      if (empty >= COMPACT_MIN && empty > this.#count) this.#compact();
+      this.#compactIfSparse();
     }
     if (index !== undefined && dropped > 0) {
       let released = false;
