@@ -64,7 +64,7 @@ export class WeakValueMap<K, V extends WeakTarget> implements Map<K, V> {
       releases: (node) => isWeakTarget(node.key),
       rebuild: (kept) => {
         nodes.clear();
-        for (const node of kept) nodes.set(node.key, node);
+        for (const node of kept) if (node !== undefined) nodes.set(node.key, node);
       },
     });
     if (entries !== undefined && entries !== null) this.#apply(entries, 'create a WeakValueMap');

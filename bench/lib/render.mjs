@@ -23,6 +23,16 @@ export function fastestPeer(suite, op) {
   return best;
 }
 
+/**
+ * The lowest and highest ratio of two implementations' samples taken in the same repetition (the
+ * same phase of the child's life), or undefined: how far one run's own noise moves a ratio.
+ */
+function pairedRatios(a, b) {
+  if (!a?.length || a.length !== b?.length) return undefined;
+  const ratios = a.map((x, i) => x / b[i]);
+  return [Math.min(...ratios), Math.max(...ratios)];
+}
+
 export function evaluateTargets(result) {
   const targets = [];
   const ns = result.config.ns;
@@ -45,7 +55,8 @@ export function evaluateTargets(result) {
           const peer = fastestPeer(suite, op);
           const vsPeer = peer ? v / peer.value : undefined;
           const met = vsNaive <= 1.1 && (vsPeer === undefined || vsPeer <= 1);
-          targets.push({ ...base, ours: v, vsNaive, vsPeer, peer: peer?.id, status: met ? 'met' : 'missed' });
+          const perRep = pairedRatios(ours.ops[op]?.samples, naive.ops[op]?.samples);
+          targets.push({ ...base, ours: v, vsNaive, vsNaiveRange: perRep, vsPeer, peer: peer?.id, status: met ? 'met' : 'missed' });
         }
       }
     }
@@ -234,7 +245,8 @@ function targetsSection(result) {
     else {
       lines.push(`- Collection operations ≤ 1.1× naive and ≤ fastest peer: ${met} of ${measured.length} (operation × N × mode) met.`);
       for (const x of measured.filter((y) => y.status === 'missed')) {
-        lines.push(`  - missed: ${x.cat} ${x.op} N=${fmtN(x.n)} ${x.mode}: ${fmt(x.ours)} ns, ${fmtR(x.vsNaive)} naive, ${fmtR(x.vsPeer)} ${x.peer ?? ''}`);
+        const range = x.vsNaiveRange ? ` (per repetition ${x.vsNaiveRange.map((r) => r.toFixed(2)).join('–')}×)` : '';
+        lines.push(`  - missed: ${x.cat} ${x.op} N=${fmtN(x.n)} ${x.mode}: ${fmt(x.ours)} ns, ${fmtR(x.vsNaive)} naive${range}, ${fmtR(x.vsPeer)} ${x.peer ?? ''}`);
       }
     }
   }
@@ -261,7 +273,7 @@ export function renderMarkdown(result) {
     `- Date: ${result.date}`,
     `- Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, ${m.platform}; load average ${m.loadavgStart?.join(' ')} at start, ${m.loadavgEnd?.join(' ') ?? '?'} at end`,
     `- Node ${result.node} (V8 ${result.v8})`,
-    `- Method: one child process per suite; implementations in rotated order; ${result.parts ? 'warm-up and repetitions as each table says' : `${result.config.warmup} warm-up + median of ${result.config.reps}`}; bulk = all N operations in one job, chunked = ${result.config.chunk} per job with setImmediate between (time inside the jobs only). Keys and values are held by the child.`,
+    `- Method: one child process per suite; implementations in rotated order; ${result.parts ? 'warm-up and repetitions as each table says' : `${result.config.warmup} warm-up + median of ${result.config.reps}${result.config.repsAt1M ? ` (at N = 1M: of ${result.config.repsAt1M})` : ''}`}; bulk = all N operations in one job, chunked = ${result.config.chunk} per job with setImmediate between (time inside the jobs only). Keys and values are held by the child.`,
     '',
     ...targetsSection(result),
     ...opsTables(result),

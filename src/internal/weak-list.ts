@@ -37,7 +37,7 @@ import { gcEpoch, noteCleanup, trackSweepable, type Sweepable } from './registry
 
 /** An entry's weak side, stored in its list's array. */
 export class WeakNode<T extends WeakTarget> extends WeakRef<T> {
-  /** The node's slot in its list's current layout (stale once the node is removed). */
+  /** The node's place in its list: its slot plus the list's base (stale once the node is removed). */
   index = 0;
 }
 
@@ -62,8 +62,11 @@ export interface NodeIndex<N> {
    * been the last reference to another weak target: `collect()` must then collect again.
    */
   releases(node: N): boolean;
-  /** Makes the index hold exactly `nodes` (the list, in order), after a sweep dropped many without `delete`. */
-  rebuild(nodes: readonly N[]): void;
+  /**
+   * Makes the index hold exactly the nodes of `slots` (the list's array, in order; empty slots are
+   * undefined), after a sweep dropped many without `delete`.
+   */
+  rebuild(slots: readonly (N | undefined)[]): void;
 }
 
 /**
@@ -79,6 +82,9 @@ const SWEEP_MIN = 64;
 /** Below this many empty slots the array is never compacted (a small churning set stays put). */
 const COMPACT_MIN = 32;
 
+/** Past this base a compaction renumbers the nodes, so that `node.index` stays a small integer. */
+const MAX_BASE = 2 ** 29;
+
 /**
  * One arrangement of a list's array. Live while it is the list's current layout; retired by a
  * compaction or a clear, after which it only tells iterators standing in it where to go.
@@ -86,9 +92,13 @@ const COMPACT_MIN = 32;
 class Layout {
   /** The layout that replaced this one; undefined while this one is current. */
   successor: Layout | undefined = undefined;
-  /** Of a retired layout: the positions that were empty, ascending; undefined if it was cleared. */
+  /** Of a retired layout: every position below this one was empty (the prefix cut off). */
+  lead = 0;
+  /** Of a retired layout: its other empty positions, ascending; undefined if it was cleared. */
   holes: Int32Array | undefined = undefined;
 }
+
+const NO_HOLES = new Int32Array(0);
 
 /** Where iteration stands: a layout, the next position to look at in it, and the node last found. */
 export interface Cursor<N> {
@@ -104,6 +114,11 @@ export interface Cursor<N> {
 export class WeakList<N extends WeakNode<WeakTarget>> implements Sweepable {
   /** The nodes in order; removed ones leave `undefined`. */
   #slots: Array<N | undefined> = [];
+  /**
+   * A node's slot is `node.index - #base`. Cutting off a prefix of empty slots raises the base
+   * instead of renumbering the nodes, which would touch every one of them.
+   */
+  #base = 0;
   #layout = new Layout();
   /** How many slots hold a node (live, or dead and not yet swept). */
   #count = 0;
@@ -144,7 +159,7 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Sweepable {
       let at = cursor.at;
       while (layout.successor !== undefined) {
         const holes = layout.holes;
-        at = holes === undefined ? 0 : at - countBelow(holes, at);
+        at = holes === undefined ? 0 : at - Math.min(at, layout.lead) - countBelow(holes, at);
         layout = layout.successor;
         cursor.layout = layout;
       }
@@ -176,7 +191,7 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Sweepable {
       this.#sweepAt = Math.max(SWEEP_MIN, 2 * this.#count);
     }
     const slots = this.#slots;
-    node.index = slots.length;
+    node.index = this.#base + slots.length;
     this.#last = slots.length;
     slots.push(node);
     this.#count++;
@@ -185,9 +200,10 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Sweepable {
   /** Takes `node` out of the order; iterators that have not reached it will not see it. */
   unlink(node: N): void {
     const slots = this.#slots;
+    const at = node.index - this.#base;
     // A node that is not in its slot was removed already: removing it twice must not miscount.
-    if (slots[node.index] !== node) return;
-    slots[node.index] = undefined;
+    if (at < 0 || slots[at] !== node) return;
+    slots[at] = undefined;
     this.#count--;
     this.#compactIfSparse();
   }
@@ -195,7 +211,7 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Sweepable {
   /** Puts `node` in the slot of `old` (an overwrite keeps its position). */
   replace(old: N, node: N): void {
     node.index = old.index;
-    this.#slots[old.index] = node;
+    this.#slots[old.index - this.#base] = node;
   }
 
   /** Removes a node whose target is gone, and its index entry. */
@@ -214,17 +230,41 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Sweepable {
 
   /** Removes every node; running iterators continue with what is added afterwards. */
   clear(): void {
-    this.#retire(undefined);
+    this.#retire(0, undefined);
     this.#slots = [];
+    this.#base = 0;
     this.#count = 0;
     this.#last = -1;
     this.#sweepAt = SWEEP_MIN;
   }
 
-  /** Compacts once empty slots reach COMPACT_MIN and outnumber the nodes (amortized O(1) per removal). */
+  /**
+   * Compacts once empty slots reach COMPACT_MIN and outnumber the nodes (amortized O(1) per removal).
+   *
+   * A queue-like use (delete or pop the oldest entries, as a FIFO cache does) empties a prefix of
+   * the array: cutting that prefix off copies slots but touches no node. Only when the empty slots
+   * after the prefix are many are the nodes renumbered: in-order deletes at 100k spent about 27 ns
+   * each renumbering nodes (`node --expose-gc bench/child/ops.mjs --cat wvm --n 100000`).
+   */
   #compactIfSparse(): void {
-    const empty = this.#slots.length - this.#count;
-    if (empty >= COMPACT_MIN && empty > this.#count) this.#compact();
+    const count = this.#count;
+    const empty = this.#slots.length - count;
+    if (empty < COMPACT_MIN || empty <= count) return;
+    const slots = this.#slots;
+    let lead = 0;
+    while (lead < slots.length && slots[lead] === undefined) lead++;
+    // A cut leaves at most count/2 empty slots, so the next compaction is count/4 removals away:
+    // the copies stay O(1) per removal.
+    if (2 * (empty - lead) <= count && this.#base + lead < MAX_BASE) this.#cut(lead);
+    else this.#compact();
+  }
+
+  /** Drops the first `lead` slots, all empty, into a new layout; the nodes keep their numbers. */
+  #cut(lead: number): void {
+    this.#retire(lead, NO_HOLES);
+    this.#slots = this.#slots.slice(lead);
+    this.#base += lead;
+    this.#last = Math.max(-1, this.#last - lead);
   }
 
   /** Moves the nodes together, in order, into a new layout. */
@@ -242,14 +282,19 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Sweepable {
         slots.push(node);
       }
     }
-    this.#retire(holes);
+    this.#retire(0, holes);
     this.#slots = slots;
+    this.#base = 0;
     this.#last = slots.length - 1;
   }
 
-  /** Ends the current layout; iterators in it skip `holes`, or start over if it was cleared. */
-  #retire(holes: Int32Array | undefined): void {
+  /**
+   * Ends the current layout; iterators in it skip its first `lead` positions and `holes`, or start
+   * over if it was cleared (`holes` undefined).
+   */
+  #retire(lead: number, holes: Int32Array | undefined): void {
     const next = new Layout();
+    this.#layout.lead = lead;
     this.#layout.holes = holes;
     this.#layout.successor = next;
     this.#layout = next;
@@ -280,8 +325,8 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Sweepable {
       let released = false;
       if (dropped > REBUILD_MIN && dropped > this.#count) {
         for (let i = 0; i < dropped && !released; i++) released = index.releases(dead![i]!);
-        // More dead than live compacted the array above: it holds exactly the survivors.
-        index.rebuild(this.#slots as N[]);
+        // More dead than live compacted the array above: it holds the survivors and few empty slots.
+        index.rebuild(this.#slots);
       } else {
         for (const gone of dead!) released = this.#unindex(gone) || released;
       }
