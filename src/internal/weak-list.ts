@@ -262,30 +262,33 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Sweepable {
   /** Drops the first `lead` slots, all empty, into a new layout; the nodes keep their numbers. */
   #cut(lead: number): void {
     this.#retire(lead, NO_HOLES);
-    this.#slots = this.#slots.slice(lead);
+    const slots = this.#slots;
+    const kept = slots.length - lead;
+    for (let i = 0; i < kept; i++) slots[i] = slots[i + lead];
+    slots.length = kept;
     this.#base += lead;
     this.#last = Math.max(-1, this.#last - lead);
   }
 
   /** Moves the nodes together, in order, into a new layout. */
   #compact(): void {
-    const old = this.#slots;
-    const holes = new Int32Array(old.length - this.#count);
-    const slots: N[] = [];
+    const slots = this.#slots;
+    const holes = new Int32Array(slots.length - this.#count);
     let h = 0;
-    for (let i = 0; i < old.length; i++) {
-      const node = old[i];
+    let kept = 0;
+    for (let i = 0; i < slots.length; i++) {
+      const node = slots[i];
       if (node === undefined) {
         holes[h++] = i;
       } else {
-        node.index = slots.length;
-        slots.push(node);
+        node.index = kept;
+        slots[kept++] = node;
       }
     }
+    slots.length = kept;
     this.#retire(0, holes);
-    this.#slots = slots;
     this.#base = 0;
-    this.#last = slots.length - 1;
+    this.#last = kept - 1;
   }
 
   /**
