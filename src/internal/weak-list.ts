@@ -143,8 +143,9 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Sweepable {
     return this.#count;
   }
 
-  /** A cursor before the first node. */
+  /** A cursor before the first node. Compacts first if removals left the array sparse. */
   start(): Cursor<N> {
+    this.#compactIfSparse();
     return { layout: this.#layout, at: 0, node: undefined };
   }
 
@@ -178,13 +179,13 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Sweepable {
         cursor.node = node;
         return target;
       }
-      // May compact: the loop starts over from the cursor.
       this.drop(node);
     }
   }
 
-  /** Adds `node` last. May sweep other, dead nodes first (amortized over inserts). */
+  /** Adds `node` last. May sweep other, dead nodes first, or compact (amortized over inserts). */
   append(node: N): void {
+    this.#compactIfSparse();
     if (this.#count >= this.#sweepAt) {
       // Bounds what dead entries hold (a WeakValueMap's keys) without a registry cell per entry.
       if (this.#sweptEpoch !== gcEpoch()) this.sweep();
@@ -197,7 +198,15 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Sweepable {
     this.#count++;
   }
 
-  /** Takes `node` out of the order; iterators that have not reached it will not see it. */
+  /**
+   * Takes `node` out of the order; iterators that have not reached it will not see it.
+   *
+   * It never compacts: the next append, iteration or sweep does. Compacting inside a run of
+   * deletes cost in-order deletes at 100k about 100 ns each in the bench process (chunked: 446 and
+   * 380 ns against 350 and 282 deferred, naive 395 and 271), ten times what the compactions' own
+   * code took there; what the rest is, we did not find. A list emptied by deletes alone keeps its
+   * array of empty slots (4 bytes each, no nodes) until then, as a CPython dict keeps its table.
+   */
   unlink(node: N): void {
     const slots = this.#slots;
     const at = node.index - this.#base;
@@ -205,7 +214,6 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Sweepable {
     if (at < 0 || slots[at] !== node) return;
     slots[at] = undefined;
     this.#count--;
-    this.#compactIfSparse();
   }
 
   /** Puts `node` in the slot of `old` (an overwrite keeps its position). */
@@ -239,7 +247,8 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Sweepable {
   }
 
   /**
-   * Compacts once empty slots reach COMPACT_MIN and outnumber the nodes (amortized O(1) per removal).
+   * Compacts once empty slots reach COMPACT_MIN and outnumber the nodes (amortized O(1) per removal,
+   * since each empty slot was made by one).
    *
    * A queue-like use (delete or pop the oldest entries, as a FIFO cache does) empties a prefix of
    * the array: cutting that prefix off copies slots but touches no node. Only when the empty slots
@@ -354,7 +363,6 @@ export class WeakList<N extends WeakNode<WeakTarget>> implements Sweepable {
       }
       const target = node.deref();
       if (target !== undefined) return [node, target];
-      // May compact, which resets #last for the new layout.
       this.drop(node);
     }
   }
