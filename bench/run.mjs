@@ -16,8 +16,8 @@ const args = parseArgs(process.argv.slice(2));
 const level = args.smoke ? 'smoke' : args.quick ? 'quick' : 'full';
 const CONFIG = {
   // The suites at 1M are three quarters of the full run. With 5 repetitions there the run took
-  // 1,694 s on 2026-11-23, and the same machine ran a quarter slower the next day: 4 repetitions at
-  // 1M keep the run inside its 30 minutes on such a day.
+  // 1,694 s of its 1,800 (2026-11-23, 03:37 UTC); hours later the same machine ran the quick bench a
+  // quarter slower (65 s against 52). With 4 repetitions at 1M three full runs took 1,501-1,538 s.
   full: { ns: [100_000, 1_000_000], reps: 5, repsAt1M: 4, warmup: 1, memN: 1_000_000, massN: 1_000_000, churnN: 1_000_000, correctN: 200 },
   // Quick: under 2 minutes on 2 shared cores (181 s at N = 100k with load average 8, so 50k).
   quick: { ns: [50_000], reps: 3, warmup: 1, memN: 100_000, massN: 100_000, churnN: 100_000, correctN: 100 },
