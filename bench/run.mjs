@@ -2,13 +2,13 @@
 //
 // Runs every measurement suite in a fresh child process of its own (sequentially: the machine has
 // 2 cores), prints a markdown report and writes bench/results/latest.{json,md}.
-import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CATEGORIES } from './lib/impls.mjs';
-import { CHUNK, RESULT_MARK, parseArgs } from './lib/util.mjs';
+import { CHUNK, parseArgs } from './lib/util.mjs';
+import { runChild as child } from './lib/child.mjs';
 import { evaluateTargets, renderMarkdown } from './lib/render.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -61,23 +61,6 @@ function mergeRuns(runs) {
   for (const key of ['ops', 'refs', 'memory', 'mass', 'churn', 'correct']) out[key] = runs.flatMap((r) => r[key] ?? []);
   out.parts = runs.map((r) => ({ command: r.command, date: r.date, seconds: r.seconds, loadavgStart: r.machine.loadavgStart, loadavgEnd: r.machine.loadavgEnd }));
   return out;
-}
-
-/** Runs one child to completion and returns the JSON object it reported (or an error record). */
-function child(script, childArgs) {
-  return new Promise((resolve) => {
-    const argv = ['--expose-gc', join(here, 'child', script), ...childArgs.map(String)];
-    const proc = spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    proc.stdout.on('data', (d) => (out += d));
-    proc.stderr.on('data', (d) => (err += d));
-    proc.on('close', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith(RESULT_MARK));
-      if (code === 0 && line) resolve(JSON.parse(line.slice(RESULT_MARK.length)));
-      else resolve({ error: `exit ${code}: ${err.trim().split('\n').slice(-3).join(' | ')}`, script, args: childArgs });
-    });
-  });
 }
 
 function progress(text) {

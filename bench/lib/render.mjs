@@ -10,7 +10,8 @@ const OP_LABEL = { set: 'set/add', overwrite: 'overwrite / re-add' };
 function opsSuite(result, cat, n, mode) {
   return result.ops.find((s) => s.cat === cat && s.n === n && s.mode === mode && !s.error);
 }
-const flagged = (r, op) => Boolean(r.flags && (r.flags['*'] || r.flags[op]));
+/** True when an implementation's result for `op` is wrong by design (its `flags`, see impls.mjs). */
+export const flagged = (r, op) => Boolean(r.flags && (r.flags['*'] || r.flags[op]));
 
 /** The fastest peer whose result for `op` is not wrong by design. */
 export function fastestPeer(suite, op) {
