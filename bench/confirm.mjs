@@ -5,10 +5,11 @@
 //
 // Why: in a full run a cell's verdict is the ratio of two medians of 4 or 5 samples. On this
 // 2-core machine one implementation's samples of one operation spread by up to 2× between
-// repetitions with no collection inside the timed job (bench/README.md), so a cell whose true
+// repetitions, and not because of collections (bench/README.md, "Confirming a miss"), so a cell whose true
 // ratio is 1.0 misses 1.1× now and then, and three full runs of the same code met 32, 33 and 37 of
 // 68 cells. The confirmation decides such a cell with a larger sample. It never replaces the full
-// run's table: it is reported beside it, with the rule below fixed before any result is seen.
+// run's table: it is reported beside it, with the rule below fixed before it ran on latest.json
+// (a trial on the quick results changed one thing: the peer check uses the floor row, not naive).
 //
 // Rule, per missed cell (operation × N × mode):
 //   - ours ÷ naive and ours ÷ the fastest peer are the medians of per-repetition ratios, each with a
