@@ -70,6 +70,14 @@ function pairedStats(a, b) {
   };
 }
 
+/** A floor row of impls.mjs; not the `baseline` row BENCH_BASELINE adds (an older build of ours). */
+const isFloor = (def) => def.kind === 'floor' && def.id !== 'baseline';
+
+/** A cell that could not be decided (its suite failed, or a row has no samples for it). */
+function undecided(cell, why) {
+  return { cat: cell.cat, n: cell.n, mode: cell.mode, op: cell.op, main: { vsNaive: cell.vsNaive, vsPeer: cell.vsPeer, peer: cell.peer }, verdict: 'not measured', reasons: [why] };
+}
+
 const groups = new Map();
 for (const t of missed) {
   const key = `${t.cat} ${t.n} ${t.mode}`;
@@ -95,7 +103,7 @@ for (const { cat, n, mode, cells } of groups.values()) {
   const ops = cells.map((c) => c.op);
   // Ours, naive, the floor rows, and every peer that counts for at least one of these operations.
   const ids = defs
-    .filter((d) => d.kind === 'ours' || d.kind === 'naive' || d.kind === 'floor' || (d.kind === 'peer' && ops.some((op) => !flagged(d, op))))
+    .filter((d) => d.kind === 'ours' || d.kind === 'naive' || isFloor(d) || (d.kind === 'peer' && ops.some((op) => !flagged(d, op))))
     .map((d) => d.id);
   const reps = n >= 1_000_000 ? REPS_1M : REPS;
   progress(`ops ${cat} N=${n} ${mode}: ${ids.join(', ')} × ${reps}`);
@@ -104,6 +112,7 @@ for (const { cat, n, mode, cells } of groups.values()) {
   if (suite.error) {
     progress(`FAILED: ${suite.error}`);
     process.exitCode = 1;
+    for (const cell of cells) out.cells.push(undecided(cell, suite.error));
     continue;
   }
   const samples = (id, op) => suite.results[id]?.ops[op]?.samples;
@@ -112,13 +121,17 @@ for (const { cat, n, mode, cells } of groups.values()) {
     const ours = samples('weakref-ts', op);
     const naive = samples('naive', op);
     const peer = fastestPeer(suite, op);
-    const floor = defs.find((d) => d.kind === 'floor' && samples(d.id, op));
+    const floor = defs.find((d) => isFloor(d) && samples(d.id, op));
     const vsNaive = pairedStats(ours, naive);
     const vsPeer = peer && pairedStats(ours, samples(peer.id, op));
     const vsFloor = floor && pairedStats(ours, samples(floor.id, op));
     // The least a correct design does: WeakValueMap's floor row is naive plus API.md's order rule.
     const least = floor ?? { id: 'naive' };
     const leastVsPeer = peer && pairedStats(samples(least.id, op), samples(peer.id, op));
+    if (vsNaive === undefined || (peer !== undefined && (vsPeer === undefined || leastVsPeer === undefined))) {
+      out.cells.push(undecided(cell, 'a row has no samples for this operation'));
+      continue;
+    }
     const okNaive = vsNaive.median <= NAIVE_LIMIT;
     const okPeer = vsPeer === undefined || vsPeer.median <= PEER_LIMIT;
     const reasons = [];
@@ -140,7 +153,7 @@ for (const { cat, n, mode, cells } of groups.values()) {
 out.seconds = Math.round((Date.now() - started) / 1000);
 
 const fmtN = (x) => (x >= 1e6 ? `${x / 1e6}M` : `${x / 1e3}k`);
-const r2 = (x) => x.toFixed(2);
+const r2 = (x) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(2) : '—');
 const stat = (s) => (s === undefined ? '—' : `${r2(s.median)}× [${r2(s.ci[0])}–${r2(s.ci[1])}]`);
 const count = (v) => out.cells.filter((c) => c.verdict === v).length;
 const md = [
@@ -149,7 +162,7 @@ const md = [
   `- Command: \`${out.command}\` (${out.seconds} s), ${out.date}, Node ${out.node}`,
   `- Re-measures the ${out.cells.length} collection cells that \`${from.replace(/^.*bench\//, 'bench/')}\` (${out.fromDate}) missed: ours, naive, the floor rows and the peers that count, ${REPS} repetitions at 100k and ${REPS_1M} at 1M, 1 warm-up.`,
   `- Each ratio is the median of per-repetition ratios, with its 95% bootstrap interval. Met: ÷ naive ≤ ${NAIVE_LIMIT}× and ÷ fastest peer ≤ ${PEER_LIMIT}×. At a floor: every failing half is within ${NAIVE_LIMIT}× of the order-rule floor row, or the least a correct design does (the floor row, else naive) trails that peer by as much as we do.`,
-  `- **${count('met')} met, ${count('at a floor')} at a floor, ${count('missed')} missed.**`,
+  `- **${count('met')} met, ${count('at a floor')} at a floor, ${count('missed')} missed${count('not measured') ? `, ${count('not measured')} not measured` : ''}.**`,
   '',
   '| cell | full run: ÷ naive, ÷ peer | ÷ naive | ÷ fastest peer | least correct ÷ that peer | ÷ floor row | verdict |',
   '|---|---|---|---|---|---|---|',

@@ -28,7 +28,9 @@ test('npm run bench:confirm: re-measures the cells a run missed and renders a ve
   const dir = mkdtempSync(join(tmpdir(), 'weakref-ts-confirm-'));
   const from = join(dir, 'run.json');
   const missed = (cat: string, op: string, mode: string) => ({ group: 'ops', status: 'missed', cat, op, mode, n: 2000, vsNaive: 1.2, vsPeer: 1.1, peer: 'weakref' });
-  writeFileSync(from, JSON.stringify({ date: 'synthetic', targets: [missed('wvm', 'set', 'bulk'), missed('iws', 'overwrite', 'chunked')] }));
+  // A full run saves a ratio it could not compute (no peer) as null: the confirmation must render it.
+  const noPeer = { ...missed('iws', 'overwrite', 'chunked'), vsPeer: null, peer: undefined };
+  writeFileSync(from, JSON.stringify({ date: 'synthetic', targets: [missed('wvm', 'set', 'bulk'), noPeer] }));
   const run = spawnSync(process.execPath, ['bench/confirm.mjs', '--from', from, '--reps', '2', '--no-write'], {
     cwd: root,
     encoding: 'utf8',

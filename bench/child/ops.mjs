@@ -11,8 +11,9 @@ requireGc(); // fail fast without --expose-gc; settle() collects
 
 const loaded = await loadCategory(cat);
 // --impls a,b: only those implementations (and the loop overhead), for quick A/B work on one design
-// and for bench/confirm.mjs. Ids that contain a comma ('naive, ordered') are separated by '|'.
-const only = typeof args.impls === 'string' ? args.impls.split(args.impls.includes('|') ? '|' : ',') : undefined;
+// and for bench/confirm.mjs. Ids that contain a comma ('naive, ordered') are separated by '|' (a
+// list with one such id alone ends with '|').
+const only = typeof args.impls === 'string' ? args.impls.split(args.impls.includes('|') ? '|' : ',').filter(Boolean) : undefined;
 const impls = [{ def: OVERHEAD, C: Object, ops: compile(OVERHEAD, Object) }, ...loaded.filter((x) => x.ops && (only === undefined || only.includes(x.def.id)))];
 const data = makeData(cat, n);
 const category = CATEGORIES[cat];
