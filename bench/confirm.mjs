@@ -26,7 +26,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CATEGORIES } from './lib/impls.mjs';
 import { runChild } from './lib/child.mjs';
-import { fastestPeer, flagged } from './lib/render.mjs';
+import { fastestPeer, flagged, fmtN, fmtR, perRepetitionRatios } from './lib/render.mjs';
 import { median, parseArgs } from './lib/util.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -56,8 +56,8 @@ function mulberry32(seed) {
 
 /** Median of the per-repetition ratios a[i] / b[i], its 95% bootstrap interval, and the range. */
 function pairedStats(a, b) {
-  if (!a?.length || a.length !== b?.length) return undefined;
-  const ratios = a.map((x, i) => x / b[i]);
+  const ratios = perRepetitionRatios(a, b);
+  if (ratios === undefined) return undefined;
   const random = mulberry32(0x5eed);
   const medians = [];
   for (let k = 0; k < 2000; k++) medians.push(median(ratios.map(() => ratios[Math.floor(random() * ratios.length)])));
@@ -73,9 +73,14 @@ function pairedStats(a, b) {
 /** A floor row of impls.mjs; not the `baseline` row BENCH_BASELINE adds (an older build of ours). */
 const isFloor = (def) => def.kind === 'floor' && def.id !== 'baseline';
 
+/** A missed cell as the report lists it: where it is, and what the full run measured. */
+function cellOf(cell) {
+  return { cat: cell.cat, n: cell.n, mode: cell.mode, op: cell.op, main: { vsNaive: cell.vsNaive, vsPeer: cell.vsPeer, peer: cell.peer } };
+}
+
 /** A cell that could not be decided (its suite failed, or a row has no samples for it). */
 function undecided(cell, why) {
-  return { cat: cell.cat, n: cell.n, mode: cell.mode, op: cell.op, main: { vsNaive: cell.vsNaive, vsPeer: cell.vsPeer, peer: cell.peer }, verdict: 'not measured', reasons: [why] };
+  return { ...cellOf(cell), verdict: 'not measured', reasons: [why] };
 }
 
 const groups = new Map();
@@ -147,14 +152,12 @@ for (const { cat, n, mode, cells } of groups.values()) {
       explained &&= peerSkips;
     }
     const verdict = okNaive && okPeer ? 'met' : explained ? 'at a floor' : 'missed';
-    out.cells.push({ cat, n, mode, op, main: { vsNaive: cell.vsNaive, vsPeer: cell.vsPeer, peer: cell.peer }, vsNaive, vsPeer, peer: peer?.id, least: least.id, leastVsPeer, floor: floor?.id, vsFloor, verdict, reasons });
+    out.cells.push({ ...cellOf(cell), vsNaive, vsPeer, peer: peer?.id, least: least.id, leastVsPeer, floor: floor?.id, vsFloor, verdict, reasons });
   }
 }
 out.seconds = Math.round((Date.now() - started) / 1000);
 
-const fmtN = (x) => (x >= 1e6 ? `${x / 1e6}M` : `${x / 1e3}k`);
-const r2 = (x) => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(2) : '—');
-const stat = (s) => (s === undefined ? '—' : `${r2(s.median)}× [${r2(s.ci[0])}–${r2(s.ci[1])}]`);
+const stat = (s) => (s === undefined ? '—' : `${fmtR(s.median)} [${s.ci[0].toFixed(2)}–${s.ci[1].toFixed(2)}]`);
 const count = (v) => out.cells.filter((c) => c.verdict === v).length;
 const md = [
   `## Confirmation of the missed cells`,
@@ -166,7 +169,7 @@ const md = [
   '',
   '| cell | full run: ÷ naive, ÷ peer | ÷ naive | ÷ fastest peer | least correct ÷ that peer | ÷ floor row | verdict |',
   '|---|---|---|---|---|---|---|',
-  ...out.cells.map((c) => `| ${c.cat} ${c.op} ${fmtN(c.n)} ${c.mode} | ${r2(c.main.vsNaive)}×, ${r2(c.main.vsPeer)}× | ${stat(c.vsNaive)} | ${stat(c.vsPeer)} ${c.peer ?? ''} | ${stat(c.leastVsPeer)}${c.leastVsPeer ? ` (${c.least})` : ''} | ${stat(c.vsFloor)} | ${c.verdict}${c.reasons.length ? ` (${c.reasons.join('; ')})` : ''} |`),
+  ...out.cells.map((c) => `| ${c.cat} ${c.op} ${fmtN(c.n)} ${c.mode} | ${fmtR(c.main.vsNaive)}, ${fmtR(c.main.vsPeer)} | ${stat(c.vsNaive)} | ${stat(c.vsPeer)} ${c.peer ?? ''} | ${stat(c.leastVsPeer)}${c.leastVsPeer ? ` (${c.least})` : ''} | ${stat(c.vsFloor)} | ${c.verdict}${c.reasons.length ? ` (${c.reasons.join('; ')})` : ''} |`),
   '',
 ].join('\n');
 process.stdout.write(md);

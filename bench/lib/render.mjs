@@ -2,8 +2,8 @@
 import { CATEGORIES } from './impls.mjs';
 
 const fmt = (x) => (x === undefined || x === null || Number.isNaN(x) ? '—' : x < 10 ? x.toFixed(1) : Math.round(x).toLocaleString('en-US'));
-const fmtR = (x) => (x === undefined || !Number.isFinite(x) ? '—' : `${x.toFixed(2)}×`);
-const fmtN = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
+export const fmtR = (x) => (x === undefined || !Number.isFinite(x) ? '—' : `${x.toFixed(2)}×`);
+export const fmtN = (n) => (n >= 1e6 ? `${n / 1e6}M` : n >= 1e3 ? `${n / 1e3}k` : String(n));
 const MEMORY_TARGET = { wvm: 100, iwm: 150, iws: 150 };
 const OP_LABEL = { set: 'set/add', overwrite: 'overwrite / re-add' };
 
@@ -25,13 +25,18 @@ export function fastestPeer(suite, op) {
 }
 
 /**
- * The lowest and highest ratio of two implementations' samples taken in the same repetition (the
- * same phase of the child's life), or undefined: how far one run's own noise moves a ratio.
+ * The ratios a[i] / b[i] of two implementations' samples taken in the same repetition (the same
+ * phase of the child's life), or undefined when the samples do not pair up.
  */
-function pairedRatios(a, b) {
+export function perRepetitionRatios(a, b) {
   if (!a?.length || a.length !== b?.length) return undefined;
-  const ratios = a.map((x, i) => x / b[i]);
-  return [Math.min(...ratios), Math.max(...ratios)];
+  return a.map((x, i) => x / b[i]);
+}
+
+/** The lowest and highest per-repetition ratio, or undefined: how far one run's own noise moves a ratio. */
+function pairedRatios(a, b) {
+  const ratios = perRepetitionRatios(a, b);
+  return ratios && [Math.min(...ratios), Math.max(...ratios)];
 }
 
 export function evaluateTargets(result) {
