@@ -108,18 +108,21 @@ export const OVERHEAD = {
 /** Compiles one adapter into monomorphic loops over [lo, hi) of the key/value arrays. */
 export function compile(def, C) {
   const setBody = def.set ?? 'undefined';
+  // Each loop is named after its implementation ('has_naive', 'set_weakref_ts'), so that
+  // --trace-deopt and --cpu-prof say whose loop it is.
+  const tag = def.id.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_|_$/g, '');
   const src = `
   'use strict';
   return {
-    create() { return ${def.create}; },
-    set(m, K, V, lo, hi) { for (let i = lo; i < hi; i++) { const k = K[i], v = V[i]; ${setBody}; } return hi - lo; },
-    get(m, K, V, lo, hi) { let c = 0; for (let i = lo; i < hi; i++) { const k = K[i]; if (${def.get ?? 'undefined'} !== undefined) c++; } return c; },
-    has(m, K, V, lo, hi) { let c = 0; for (let i = lo; i < hi; i++) { const k = K[i]; if (${def.has}) c++; } return c; },
-    del(m, K, V, lo, hi) { let c = 0; for (let i = lo; i < hi; i++) { const k = K[i]; if (${def.del}) c++; } return c; },
-    iterBulk(m) { let c = 0; for (const x of ${def.iterable}) { if (${def.live}) c++; } return c; },
-    iterOpen(m) { return ${def.iterable}[Symbol.iterator](); },
-    iterStep(it, n) { let c = 0; for (let j = 0; j < n; j++) { const r = it.next(); if (r.done) return -1 - c; const x = r.value; if (${def.live}) c++; } return c; },
-    size(m) { return ${def.size}; },
+    create: function create_${tag}() { return ${def.create}; },
+    set: function set_${tag}(m, K, V, lo, hi) { for (let i = lo; i < hi; i++) { const k = K[i], v = V[i]; ${setBody}; } return hi - lo; },
+    get: function get_${tag}(m, K, V, lo, hi) { let c = 0; for (let i = lo; i < hi; i++) { const k = K[i]; if (${def.get ?? 'undefined'} !== undefined) c++; } return c; },
+    has: function has_${tag}(m, K, V, lo, hi) { let c = 0; for (let i = lo; i < hi; i++) { const k = K[i]; if (${def.has}) c++; } return c; },
+    del: function del_${tag}(m, K, V, lo, hi) { let c = 0; for (let i = lo; i < hi; i++) { const k = K[i]; if (${def.del}) c++; } return c; },
+    iterBulk: function iterBulk_${tag}(m) { let c = 0; for (const x of ${def.iterable}) { if (${def.live}) c++; } return c; },
+    iterOpen: function iterOpen_${tag}(m) { return ${def.iterable}[Symbol.iterator](); },
+    iterStep: function iterStep_${tag}(it, n) { let c = 0; for (let j = 0; j < n; j++) { const r = it.next(); if (r.done) return -1 - c; const x = r.value; if (${def.live}) c++; } return c; },
+    size: function size_${tag}(m) { return ${def.size}; },
   };`;
   return new Function('C', src)(C);
 }
